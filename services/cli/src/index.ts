@@ -1,0 +1,2 @@
+import { SMOKE } from "@spreadops/core";
+export const x: number = SMOKE + 1;
