@@ -1,2 +1,0 @@
-import { SMOKE } from "@spreadops/core";
-export const x: number = SMOKE + 1;

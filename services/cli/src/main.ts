@@ -1,0 +1,23 @@
+#!/usr/bin/env node
+import { readFileSync } from "node:fs";
+import { runCli } from "./cli.js";
+import { allCommand } from "./commands/all.js";
+
+// The one place that touches the real process: everything below takes its io as an argument.
+const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
+  version: string;
+};
+
+const code = await runCli(
+  {
+    argv: process.argv.slice(2),
+    env: process.env,
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+    stdoutIsTty: process.stdout.isTTY,
+    signals: process,
+  },
+  [allCommand(version)],
+  { programName: "spreadops", version },
+);
+process.exit(code);
