@@ -39,4 +39,16 @@ describe("createMetrics", () => {
     expect(await createMetrics({ service: "x" }).registry.metrics()).toContain("nodejs_eventloop_lag_seconds");
     expect(await createMetrics({ service: "y", defaultMetrics: false }).registry.metrics()).not.toContain("nodejs_");
   });
+
+  it("reads collect-time values at every scrape, and the latest registration's source wins", async () => {
+    const metrics = createMetrics({ service: "x", defaultMetrics: false });
+    let depth = 3;
+    const gauge = metrics.gauge({ name: "queue_depth", help: "h", collect: () => gauge.set(depth) });
+    expect(await metrics.registry.metrics()).toMatch(/^spreadops_queue_depth\{service="x"\} 3$/m);
+    depth = 9;
+    expect(await metrics.registry.metrics()).toMatch(/^spreadops_queue_depth\{service="x"\} 9$/m);
+    const again = metrics.gauge({ name: "queue_depth", help: "h", collect: () => again.set(42) });
+    expect(again).toBe(gauge);
+    expect(await metrics.registry.metrics()).toMatch(/^spreadops_queue_depth\{service="x"\} 42$/m);
+  });
 });

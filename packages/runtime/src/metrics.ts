@@ -13,6 +13,12 @@ export interface MetricOptions<L extends string> {
   readonly name: string;
   readonly help: string;
   readonly labelNames?: readonly L[];
+  /**
+   * Runs at every scrape, before the metric is read: for values kept elsewhere (a pool's size, a
+   * total owned by another component). Asking again for an existing metric with a `collect`
+   * replaces its callback: the latest source wins (a component rebuilt on the same registry).
+   */
+  readonly collect?: () => void | Promise<void>;
 }
 
 /** Options for {@link Metrics.histogram}. */
@@ -73,11 +79,17 @@ export function createMetrics(options: MetricsOptions): Metrics {
 
   // Interceptors and components may be built more than once per registry (tests, re-wiring);
   // handing back the existing metric beats prom-client's "already registered" error.
-  function existing<M>(name: string, type: abstract new (...args: never[]) => M): M | undefined {
+  function existing<M>(
+    name: string,
+    type: abstract new (...args: never[]) => M,
+    collect: (() => void | Promise<void>) | undefined,
+  ): M | undefined {
     const metric = registry.getSingleMetric(name);
     if (metric === undefined) return undefined;
-    if (metric instanceof type) return metric;
-    throw new Error(`metric ${name} is already registered with another type`);
+    if (!(metric instanceof type)) throw new Error(`metric ${name} is already registered with another type`);
+    // prom-client keeps the `collect` option as an instance property and calls it on every read.
+    if (collect !== undefined) Object.assign(metric, { collect });
+    return metric;
   }
 
   return {
@@ -87,31 +99,36 @@ export function createMetrics(options: MetricsOptions): Metrics {
       const { name, labelNames } = prepare(opts);
       if (!name.endsWith("_total")) throw new Error(`counter ${name} must end in _total`);
       return (
-        (existing(name, Counter) as Counter<L> | undefined) ??
-        new Counter<L>({ name, help: opts.help, labelNames: labelNames as L[], registers: [registry] })
+        (existing(name, Counter, opts.collect) as Counter<L> | undefined) ??
+        new Counter<L>({ name, help: opts.help, labelNames: labelNames as L[], registers: [registry], ...collectOf(opts) })
       );
     },
     gauge<L extends string>(opts: MetricOptions<L>): Gauge<L> {
       const { name, labelNames } = prepare(opts);
       return (
-        (existing(name, Gauge) as Gauge<L> | undefined) ??
-        new Gauge<L>({ name, help: opts.help, labelNames: labelNames as L[], registers: [registry] })
+        (existing(name, Gauge, opts.collect) as Gauge<L> | undefined) ??
+        new Gauge<L>({ name, help: opts.help, labelNames: labelNames as L[], registers: [registry], ...collectOf(opts) })
       );
     },
     histogram<L extends string>(opts: HistogramOptions<L>): Histogram<L> {
       const { name, labelNames } = prepare(opts);
       return (
-        (existing(name, Histogram) as Histogram<L> | undefined) ??
+        (existing(name, Histogram, opts.collect) as Histogram<L> | undefined) ??
         new Histogram<L>({
           name,
           help: opts.help,
           labelNames: labelNames as L[],
           registers: [registry],
+          ...collectOf(opts),
           ...(opts.buckets === undefined ? {} : { buckets: [...opts.buckets] }),
         })
       );
     },
   };
+}
+
+function collectOf(opts: MetricOptions<string>): { collect?: () => void | Promise<void> } {
+  return opts.collect === undefined ? {} : { collect: opts.collect };
 }
 
 /** Serves a registry in the Prometheus text format, for `GET /metrics`. */

@@ -12,16 +12,6 @@ interface Resettable {
   reset(): void;
 }
 
-/**
- * Makes `collect` run at every scrape. prom-client stores its `collect` configuration option as
- * an instance property and calls it from `get()`; the runtime's helpers do not pass that option
- * through, so it is attached after creation (the helpers still name and deduplicate the metric).
- * A second registration replaces the first callback, so the latest stats source wins.
- */
-function onCollect(metric: object, collect: () => void): void {
-  Object.defineProperty(metric, "collect", { value: collect, configurable: true, writable: true });
-}
-
 /** Sets a counter to a total kept elsewhere: a drop (simulator reset) reads as a counter reset. */
 function setTotal(counter: Resettable & { inc(value: number): void }, total: number): void {
   counter.reset();
@@ -51,15 +41,21 @@ export function registerSimMetrics(metrics: Metrics, stats: () => SimStats): voi
   };
 
   const gauge = (name: string, help: string, value: (s: SimStats) => number): void => {
-    const g = metrics.gauge({ name, help });
-    onCollect(g, () => {
-      g.set(value(current()));
+    const g = metrics.gauge({
+      name,
+      help,
+      collect: () => {
+        g.set(value(current()));
+      },
     });
   };
   const counter = (name: string, help: string, value: (s: SimStats) => number): void => {
-    const c = metrics.counter({ name, help });
-    onCollect(c, () => {
-      setTotal(c, value(current()));
+    const c = metrics.counter({
+      name,
+      help,
+      collect: () => {
+        setTotal(c, value(current()));
+      },
     });
   };
 
@@ -75,10 +71,10 @@ export function registerSimMetrics(metrics: Metrics, stats: () => SimStats): voi
     name: "sim_messages_received_total",
     help: "Client messages received, by request type (unknown for unknown message ids).",
     labelNames: ["type"],
-  });
-  onCollect(received, () => {
-    received.reset();
-    for (const [type, count] of Object.entries(current().messages.receivedByType)) received.inc({ type }, count);
+    collect: () => {
+      received.reset();
+      for (const [type, count] of Object.entries(current().messages.receivedByType)) received.inc({ type }, count);
+    },
   });
   counter("sim_messages_sent_total", "Server messages sent.", (s) => s.messages.sentTotal);
   gauge(
@@ -91,12 +87,12 @@ export function registerSimMetrics(metrics: Metrics, stats: () => SimStats): voi
     name: "sim_pacing_violations_total",
     help: "Pacing violations reported: message_rate (error 100) and historical (error 162).",
     labelNames: ["kind"],
-  });
-  onCollect(violations, () => {
-    const s = current();
-    violations.reset();
-    violations.inc({ kind: "message_rate" }, s.pacing.messageRateViolations);
-    violations.inc({ kind: "historical" }, s.pacing.historicalViolations);
+    collect: () => {
+      const s = current();
+      violations.reset();
+      violations.inc({ kind: "message_rate" }, s.pacing.messageRateViolations);
+      violations.inc({ kind: "historical" }, s.pacing.historicalViolations);
+    },
   });
   counter("sim_rate_disconnects_total", "Connections closed for repeated message-rate violations.", (s) => s.pacing.disconnects);
 
@@ -109,18 +105,20 @@ export function registerSimMetrics(metrics: Metrics, stats: () => SimStats): voi
     (s) => s.marketDataLines.rejected,
   );
 
-  const orders = metrics.gauge<"state">({ name: "sim_orders", help: "Orders by TWS status.", labelNames: ["state"] });
-  onCollect(orders, () => {
-    orders.reset();
-    for (const [state, count] of Object.entries(current().orders.byState)) orders.set({ state }, count);
+  const orders = metrics.gauge<"state">({ name: "sim_orders", help: "Orders by TWS status.", labelNames: ["state"],
+    collect: () => {
+      orders.reset();
+      for (const [state, count] of Object.entries(current().orders.byState)) orders.set({ state }, count);
+    },
   });
   counter("sim_whatif_orders_total", "What-if orders answered.", (s) => s.orders.whatIf);
   counter("sim_executions_total", "Executions reported.", (s) => s.orders.executions);
 
-  const faults = metrics.gauge<"kind">({ name: "sim_active_faults", help: "Faults in effect, by kind (1 each).", labelNames: ["kind"] });
-  onCollect(faults, () => {
-    faults.reset();
-    for (const fault of current().activeFaults) faults.inc({ kind: fault.kind }, 1);
+  const faults = metrics.gauge<"kind">({ name: "sim_active_faults", help: "Faults in effect, by kind (1 each).", labelNames: ["kind"],
+    collect: () => {
+      faults.reset();
+      for (const fault of current().activeFaults) faults.inc({ kind: fault.kind }, 1);
+    },
   });
   gauge("sim_time_seconds", "Simulated time, Unix seconds.", (s) => s.simTimeMs / 1_000);
 }
