@@ -43,11 +43,11 @@ describe("createMetrics", () => {
   it("reads collect-time values at every scrape, and the latest registration's source wins", async () => {
     const metrics = createMetrics({ service: "x", defaultMetrics: false });
     let depth = 3;
-    const gauge = metrics.gauge({ name: "queue_depth", help: "h", collect: () => gauge.set(depth) });
+    const gauge = metrics.gauge({ name: "queue_depth", help: "h", collect: () => { gauge.set(depth); } });
     expect(await metrics.registry.metrics()).toMatch(/^spreadops_queue_depth\{service="x"\} 3$/m);
     depth = 9;
     expect(await metrics.registry.metrics()).toMatch(/^spreadops_queue_depth\{service="x"\} 9$/m);
-    const again = metrics.gauge({ name: "queue_depth", help: "h", collect: () => again.set(42) });
+    const again = metrics.gauge({ name: "queue_depth", help: "h", collect: () => { again.set(42); } });
     expect(again).toBe(gauge);
     expect(await metrics.registry.metrics()).toMatch(/^spreadops_queue_depth\{service="x"\} 42$/m);
   });
