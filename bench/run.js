@@ -3,16 +3,21 @@
 import console from "node:console";
 import process from "node:process";
 import { run as ivGreeks } from "./iv-greeks.js";
+import { run as twsSim } from "./tws-sim.js";
 
 const benches = [
   () => ivGreeks(),
   // The same chain in random order: speed must not depend on neighbouring options.
   () => ivGreeks({ shuffle: true }),
+  // The TWS simulator: inbound message rate and option streaming cost (async, two results).
+  () => twsSim(),
 ];
 let failed = false;
 for (const bench of benches) {
-  const result = bench();
-  if (result.ok === false) failed = true;
-  console.log(JSON.stringify(result));
+  const outcome = await bench();
+  for (const result of Array.isArray(outcome) ? outcome : [outcome]) {
+    if (result.ok === false) failed = true;
+    console.log(JSON.stringify(result));
+  }
 }
 if (failed) process.exitCode = 1;

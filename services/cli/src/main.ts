@@ -2,6 +2,7 @@
 import { readFileSync } from "node:fs";
 import { runCli } from "./cli.js";
 import { allCommand } from "./commands/all.js";
+import { simCommand } from "./commands/sim.js";
 
 // The one place that touches the real process: everything below takes its io as an argument.
 const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
@@ -17,7 +18,7 @@ const code = await runCli(
     stdoutIsTty: process.stdout.isTTY,
     signals: process,
   },
-  [allCommand(version)],
+  [allCommand(version), simCommand(version)],
   { programName: "spreadops", version },
 );
 process.exit(code);

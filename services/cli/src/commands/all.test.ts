@@ -34,7 +34,7 @@ async function waitFor<T>(get: () => T | undefined, timeoutMs = 5000): Promise<T
 
 describe("spreadops all", () => {
   it("serves health and metrics, reports unbuilt components by name on /readyz, and stops on SIGTERM", async () => {
-    const { io, err, signals } = fakeProcess(["--port", "0", "--log-format", "json"]);
+    const { io, err, signals } = fakeProcess(["--port", "0", "--sim-port", "0", "--sim-admin-port", "0", "--log-format", "json"]);
     const exit = allCommand("0.0.0-test").run(io);
 
     const url = await waitFor(() => /on (http:\/\/\S+)/.exec(err.join(""))?.[1]);
@@ -48,6 +48,9 @@ describe("spreadops all", () => {
     const failing = body.checks.filter((c) => !c.ok).map((c) => c.name);
     expect(failing.sort()).toEqual(NOT_YET_BUILT.map((c) => c.name).sort());
     expect(body.checks.find((c) => c.name === "gateway")?.message).toContain("issue 4");
+    // The simulator is built: it runs in-process and its check passes.
+    expect(body.checks.find((c) => c.name === "tws-sim")?.ok).toBe(true);
+    expect(NOT_YET_BUILT.map((c) => c.name)).not.toContain("tws-sim");
 
     const metrics = await (await fetch(`${url}/metrics`)).text();
     expect(metrics).toMatch(/^process_cpu_user_seconds_total/m);

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { commonOptions, option, runService, type ServiceDefinition } from "@spreadops/runtime";
+import { childLogger, commonOptions, option, runService, type ServiceDefinition } from "@spreadops/runtime";
+import { startAdminServer, startSimulator } from "@spreadops/tws-sim";
 import type { Command } from "../command.js";
 
 /** A part of the platform the all-in-one host will run, and the issue that builds it. */
@@ -15,7 +16,6 @@ export interface PlannedComponent {
  * An entry leaves this list in the issue that builds it.
  */
 export const NOT_YET_BUILT: readonly PlannedComponent[] = [
-  { name: "tws-sim", what: "built-in TWS simulator", issue: 3 },
   { name: "gateway", what: "TWS session", issue: 4 },
   { name: "scanner", what: "spread scanner", issue: 5 },
   { name: "strategy", what: "signals and risk budget", issue: 6 },
@@ -34,6 +34,27 @@ function options() {
       default: "127.0.0.1",
       description: "Address to listen on (use 0.0.0.0 to expose it beyond this machine).",
     }),
+    simPort: option({
+      type: z.number().int().min(0).max(65535),
+      env: "SPREADOPS_ALL_SIM_PORT",
+      flag: "--sim-port",
+      default: 7497,
+      description: "TWS API port of the built-in simulator (on --host; 0 picks one).",
+    }),
+    simAdminPort: option({
+      type: z.number().int().min(0).max(65535),
+      env: "SPREADOPS_ALL_SIM_ADMIN_PORT",
+      flag: "--sim-admin-port",
+      default: 7498,
+      description: "Admin HTTP port of the built-in simulator: /stats, faults, /clock, /reset (0 picks one).",
+    }),
+    simSeed: option({
+      type: z.number().int().min(0),
+      env: "SPREADOPS_ALL_SIM_SEED",
+      flag: "--sim-seed",
+      default: 42,
+      description: "Seed of the simulator's synthetic market.",
+    }),
   };
 }
 
@@ -44,7 +65,19 @@ export function allInOne(version: string, pending: readonly PlannedComponent[] =
     version,
     summary: "The whole SpreadOps platform in one process, on the built-in TWS simulator.",
     options: options(),
-    start({ logger, readiness }) {
+    async start({ config, logger, metrics, readiness, lifecycle }) {
+      // The built-in TWS simulator: the broker the platform trades against by default.
+      const simLogger = childLogger(logger, { component: "tws-sim" });
+      const sim = await startSimulator({ seed: config.simSeed, clock: "real", host: config.host, port: config.simPort }, simLogger, metrics);
+      lifecycle.register("tws-sim", () => sim.close());
+      const admin = await startAdminServer({ sim, logger: simLogger, host: config.host, port: config.simAdminPort });
+      lifecycle.register("tws-sim-admin", () => admin.server.close({ drainTimeoutMs: 1_000 }));
+      readiness.add("tws-sim", () => {
+        const stats = sim.server.stats();
+        return { ok: true, message: `TWS API on ${sim.address.host}:${sim.address.port}, ${stats.connections.current} client(s)` };
+      });
+      simLogger.info({ tws: `${sim.address.host}:${sim.address.port}`, admin: admin.address.url }, "tws-sim ready");
+
       for (const component of pending) {
         const reason = `${component.what}: not built yet (issue ${component.issue})`;
         readiness.add(component.name, () => {
