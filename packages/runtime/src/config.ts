@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { DURATION_FORM, formatDuration, parseDuration } from "./duration.js";
+import { suggestClosest } from "./suggest.js";
 
 /**
  * One configuration option of a service: where it is read from, what it must look like, its
@@ -260,33 +261,6 @@ interface FlagValue {
   readonly source: string;
 }
 
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      cur[j] = Math.min((prev[j] ?? 0) + 1, (cur[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + cost);
-    }
-    prev = cur;
-  }
-  return prev[b.length] ?? 0;
-}
-
-function suggest(unknown: string, known: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const candidate of known) {
-    const distance = editDistance(unknown, candidate);
-    if (distance < bestDistance) {
-      best = candidate;
-      bestDistance = distance;
-    }
-  }
-  // Close enough to be a typo, not just any flag of similar length.
-  const limit = Math.max(2, Math.floor(unknown.length / 3));
-  return bestDistance <= limit ? best : undefined;
-}
 
 function parseArgv(
   options: OptionSpecs,
@@ -332,7 +306,7 @@ function parseArgv(
       }
     }
     if (key === undefined) {
-      const hint = suggest(flag, knownFlags);
+      const hint = suggestClosest(flag, knownFlags);
       issues.push({
         source: `flag ${flag}`,
         message: `unknown flag ${flag}${hint === undefined ? "" : ` (did you mean ${hint}?)`}; see --help`,

@@ -14,6 +14,7 @@ export {
   renderHelp,
 } from "./config.js";
 export type { ConfigIssue, ConfigOf, ConfigSources, HelpText, OptionSpec, OptionSpecs } from "./config.js";
+export { editDistance, suggestClosest } from "./suggest.js";
 
 export { DURATION_FORM, duration, formatDuration, parseDuration } from "./duration.js";
 export type { DurationBounds } from "./duration.js";

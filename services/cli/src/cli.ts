@@ -1,3 +1,4 @@
+import { suggestClosest } from "@spreadops/runtime";
 import { type Command, type CommandIo, ExitCode } from "./command.js";
 
 /** Renders the top-level help: usage, every registered command, and where to read more. */
@@ -19,28 +20,9 @@ export function renderHelp(programName: string, version: string, commands: reado
   return lines.join("\n") + "\n";
 }
 
-/** Edit distance, for "did you mean" on a mistyped command. */
-function distance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      cur[j] = Math.min((prev[j] ?? 0) + 1, (cur[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + cost);
-    }
-    prev = cur;
-  }
-  return prev[b.length] ?? Math.max(a.length, b.length);
-}
-
-/** The closest command name within two edits, if any. */
+/** The closest command name, if the given one looks like a typo of it. */
 export function suggestCommand(given: string, commands: readonly Command[]): string | undefined {
-  let best: { name: string; d: number } | undefined;
-  for (const c of commands) {
-    const d = distance(given, c.name);
-    if (d <= 2 && (best === undefined || d < best.d)) best = { name: c.name, d };
-  }
-  return best?.name;
+  return suggestClosest(given, commands.map((c) => c.name));
 }
 
 /**
