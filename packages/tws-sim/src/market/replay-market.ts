@@ -28,7 +28,7 @@ import {
   type StockContract,
   type Unsubscribe,
 } from "./market-source.js";
-import { notifyAll, sameQuote } from "./notify.js";
+import { MarketListeners } from "./notify.js";
 import { parseRecording, stableStringify, type RecordedError, type Recording, type RecordingHeader } from "./recording.js";
 
 /** Values of one key over time, in recording order (times non-decreasing). */
@@ -103,10 +103,7 @@ export class ReplayMarket implements MarketSource {
   readonly #versions = new Timeline<number>();
   #now: number;
   #version = 0;
-  readonly #subscribers = new Map<number, Set<(quote: Quote) => void>>();
-  readonly #lastSent = new Map<number, Quote>();
-  readonly #advanceListeners = new Set<(version: number) => void>();
-  readonly #expirationListeners = new Set<(event: ExpirationEvent) => void>();
+  readonly #listeners = new MarketListeners((conId) => this.quote(conId));
 
   constructor(recording: Recording, options: ReplayOptions = {}) {
     this.header = recording.header;
@@ -180,17 +177,7 @@ export class ReplayMarket implements MarketSource {
     const version = this.#versions.at(time)?.value ?? this.#version;
     if (version <= this.#version) return;
     this.#version = version;
-    notifyAll(this.#expirationListeners, this.#expirations.filter((e) => e.t > before && e.t <= time).map((e) => e.event));
-    const updates: [Set<(quote: Quote) => void>, Quote][] = [];
-    for (const [conId, listeners] of this.#subscribers) {
-      const quote = this.quote(conId);
-      const previous = this.#lastSent.get(conId);
-      if (quote === undefined || (previous !== undefined && sameQuote(previous, quote))) continue;
-      this.#lastSent.set(conId, quote);
-      updates.push([listeners, quote]);
-    }
-    for (const [listeners, quote] of updates) notifyAll(listeners, [quote]);
-    notifyAll(this.#advanceListeners, [this.#version]);
+    this.#listeners.publish(this.#version, this.#expirations.filter((e) => e.t > before && e.t <= time).map((e) => e.event));
   }
 
   sync(): void {
@@ -247,32 +234,15 @@ export class ReplayMarket implements MarketSource {
   }
 
   subscribe(conId: number, listener: (quote: Quote) => void): Unsubscribe {
-    let listeners = this.#subscribers.get(conId);
-    if (listeners === undefined) {
-      listeners = new Set();
-      this.#subscribers.set(conId, listeners);
-      const current = this.quote(conId);
-      if (current !== undefined) this.#lastSent.set(conId, current);
-    }
-    const set = listeners;
-    set.add(listener);
-    return () => {
-      set.delete(listener);
-      if (set.size === 0 && this.#subscribers.get(conId) === set) {
-        this.#subscribers.delete(conId);
-        this.#lastSent.delete(conId);
-      }
-    };
+    return this.#listeners.subscribe(conId, listener);
   }
 
   onAdvance(listener: (version: number) => void): Unsubscribe {
-    this.#advanceListeners.add(listener);
-    return () => this.#advanceListeners.delete(listener);
+    return this.#listeners.onAdvance(listener);
   }
 
   onExpiration(listener: (event: ExpirationEvent) => void): Unsubscribe {
-    this.#expirationListeners.add(listener);
-    return () => this.#expirationListeners.delete(listener);
+    return this.#listeners.onExpiration(listener);
   }
 }
 

@@ -37,7 +37,7 @@ import { OptionSeries, type OptionEntry } from "./option-series.js";
 import { runScan } from "./scanner.js";
 import { Underlying } from "./underlying.js";
 import { DEFAULT_UNIVERSE, validateUniverse, type SymbolSpec } from "./universe.js";
-import { notifyAll, sameQuote } from "./notify.js";
+import { MarketListeners } from "./notify.js";
 
 /** Options of a {@link SimMarket}. */
 export interface SimMarketOptions {
@@ -90,10 +90,7 @@ export class SimMarket implements MarketSource {
   #version = 0;
   readonly #quotes = new Map<number, Quote | null>();
   readonly #computations = new Map<number, OptionComputation | null>();
-  readonly #subscribers = new Map<number, Set<(quote: Quote) => void>>();
-  readonly #lastSent = new Map<number, Quote>();
-  readonly #advanceListeners = new Set<(version: number) => void>();
-  readonly #expirationListeners = new Set<(event: ExpirationEvent) => void>();
+  readonly #listeners = new MarketListeners((conId) => this.quote(conId));
 
   constructor(options: SimMarketOptions) {
     if (!Number.isFinite(options.seed)) throw new RangeError(`seed must be a finite number, got ${options.seed}`);
@@ -145,17 +142,7 @@ export class SimMarket implements MarketSource {
     } else {
       return;
     }
-    notifyAll(this.#expirationListeners, events);
-    const updates: [Set<(quote: Quote) => void>, Quote][] = [];
-    for (const [conId, listeners] of this.#subscribers) {
-      const quote = this.quote(conId);
-      const previous = this.#lastSent.get(conId);
-      if (quote === undefined || (previous !== undefined && sameQuote(previous, quote))) continue;
-      this.#lastSent.set(conId, quote);
-      updates.push([listeners, quote]);
-    }
-    for (const [listeners, quote] of updates) notifyAll(listeners, [quote]);
-    notifyAll(this.#advanceListeners, [this.#version]);
+    this.#listeners.publish(this.#version, events);
   }
 
   stocks(): readonly StockContract[] {
@@ -326,32 +313,15 @@ export class SimMarket implements MarketSource {
   }
 
   subscribe(conId: number, listener: (quote: Quote) => void): Unsubscribe {
-    let listeners = this.#subscribers.get(conId);
-    if (listeners === undefined) {
-      listeners = new Set();
-      this.#subscribers.set(conId, listeners);
-      const current = this.quote(conId);
-      if (current !== undefined) this.#lastSent.set(conId, current);
-    }
-    const set = listeners;
-    set.add(listener);
-    return () => {
-      set.delete(listener);
-      if (set.size === 0 && this.#subscribers.get(conId) === set) {
-        this.#subscribers.delete(conId);
-        this.#lastSent.delete(conId);
-      }
-    };
+    return this.#listeners.subscribe(conId, listener);
   }
 
   onAdvance(listener: (version: number) => void): Unsubscribe {
-    this.#advanceListeners.add(listener);
-    return () => this.#advanceListeners.delete(listener);
+    return this.#listeners.onAdvance(listener);
   }
 
   onExpiration(listener: (event: ExpirationEvent) => void): Unsubscribe {
-    this.#expirationListeners.add(listener);
-    return () => this.#expirationListeners.delete(listener);
+    return this.#listeners.onExpiration(listener);
   }
 
   /** Expirations whose close c satisfies from ≤ c < to (options expire once time passes c). */
