@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { addCalendarDays, calendarDaysBetween, daysToExpiry, epochDay, isExchangeDate, yearFraction } from "./dates.js";
+import { addCalendarDays, calendarDaysBetween, civilFromDays, daysFromCivil, daysToExpiry, epochDay, isExchangeDate, yearFraction } from "./dates.js";
 
 describe("calendar days between exchange dates", () => {
   it("known counts", () => {
@@ -49,5 +49,21 @@ describe("calendar days between exchange dates", () => {
     expect(isExchangeDate("2000-02-29")).toBe(true); // divisible by 400
     expect(isExchangeDate("2100-02-29")).toBe(false); // century, not divisible by 400
     expect(isExchangeDate("1900-02-29")).toBe(false);
+  });
+});
+
+describe("daysFromCivil / civilFromDays", () => {
+  it("agree with Date.UTC for every day from 1899 to 2101, and invert each other", () => {
+    const start = Date.UTC(1899, 0, 1) / 86_400_000;
+    const end = Date.UTC(2101, 11, 31) / 86_400_000;
+    for (let days = start; days <= end; days++) {
+      const d = new Date(days * 86_400_000);
+      const civil = { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate() };
+      expect(daysFromCivil(civil.year, civil.month, civil.day)).toBe(days);
+      const back = civilFromDays(days);
+      if (back.year !== civil.year || back.month !== civil.month || back.day !== civil.day) {
+        expect(back).toEqual(civil);
+      }
+    }
   });
 });

@@ -19,10 +19,18 @@ function daysInMonth(year: number, month: number): number {
   return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
 
+/** A calendar date split into fields; month 1–12, day 1–31. */
+export interface CivilDate {
+  readonly year: number;
+  readonly month: number;
+  readonly day: number;
+}
+
 /**
- * Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil).
+ * Day number (days since 1970-01-01, proleptic Gregorian) of a calendar date: Howard Hinnant's
+ * `days_from_civil`, exact integer arithmetic, no time zone involved.
  */
-function daysFromCivil(year: number, month: number, day: number): number {
+export function daysFromCivil(year: number, month: number, day: number): number {
   const y = month <= 2 ? year - 1 : year;
   const era = Math.floor(y / 400);
   const yoe = y - era * 400;
@@ -31,8 +39,8 @@ function daysFromCivil(year: number, month: number, day: number): number {
   return era * 146097 + doe - 719468;
 }
 
-/** Inverse of {@link daysFromCivil}. */
-function civilFromDays(days: number): string {
+/** Inverse of {@link daysFromCivil} (Hinnant's `civil_from_days`). */
+export function civilFromDays(days: number): CivilDate {
   const z = days + 719468;
   const era = Math.floor(z / 146097);
   const doe = z - era * 146097;
@@ -42,6 +50,11 @@ function civilFromDays(days: number): string {
   const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
   const month = mp < 10 ? mp + 3 : mp - 9;
   const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  return { year, month, day };
+}
+
+function isoFromDays(days: number): string {
+  const { year, month, day } = civilFromDays(days);
   return `${String(year).padStart(4, "0")}-${String(month).padStart(2, "0")}-${String(day).padStart(2, "0")}`;
 }
 
@@ -80,7 +93,7 @@ export function daysToExpiry(today: string, expiry: string): number {
 /** The date `days` calendar days after (or before, if negative) `date`. */
 export function addCalendarDays(date: string, days: number): string {
   if (!Number.isInteger(days)) throw new RangeError(`days must be an integer, got ${days}`);
-  return civilFromDays(epochDay(date) + days);
+  return isoFromDays(epochDay(date) + days);
 }
 
 /** Year fraction for BSM from calendar days: days / 365 (the convention of this package). */

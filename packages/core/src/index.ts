@@ -69,8 +69,11 @@ export { atr, crossover, ema, ivPercentile, ivRank, rsi, sma, trueRange, type Cr
 export {
   addCalendarDays,
   calendarDaysBetween,
+  civilFromDays,
+  daysFromCivil,
   daysToExpiry,
   epochDay,
   isExchangeDate,
   yearFraction,
+  type CivilDate,
 } from "./dates.js";

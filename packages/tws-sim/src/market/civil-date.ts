@@ -2,7 +2,7 @@
  * Calendar dates without a time zone, as day numbers (days since 1970-01-01 in the proleptic
  * Gregorian calendar). Exchange dates (expiries, sessions) are such dates in the exchange's zone,
  * so all date arithmetic is integer arithmetic and never touches the machine's local zone.
- * Conversions follow Howard Hinnant's `days_from_civil` / `civil_from_days`.
+ * The conversions themselves are @spreadops/core's.
  *
  * @packageDocumentation
  */
@@ -10,43 +10,15 @@
 /** An exchange date as ISO 8601 `YYYY-MM-DD` (e.g. an expiry "2026-03-20"). */
 export type IsoDate = string;
 
-/** A calendar date split into fields; month 1–12, day 1–31. */
-export interface CivilDate {
-  readonly year: number;
-  readonly month: number;
-  readonly day: number;
-}
+import { civilFromDays, daysFromCivil, type CivilDate } from "@spreadops/core";
+
+export { civilFromDays, daysFromCivil, type CivilDate };
 
 /** Milliseconds per day. */
 export const DAY_MS = 86_400_000;
 
 /** Weekday numbers as returned by {@link weekday} (Sunday = 0). */
 export const Weekday = { Sunday: 0, Monday: 1, Tuesday: 2, Wednesday: 3, Thursday: 4, Friday: 5, Saturday: 6 } as const;
-
-/** Day number of a calendar date. */
-export function daysFromCivil(year: number, month: number, day: number): number {
-  const y = month <= 2 ? year - 1 : year;
-  const era = Math.floor(y / 400);
-  const yoe = y - era * 400;
-  const mp = (month + 9) % 12;
-  const doy = Math.floor((153 * mp + 2) / 5) + day - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  return era * 146097 + doe - 719468;
-}
-
-/** Calendar date of a day number. */
-export function civilFromDays(days: number): CivilDate {
-  const z = days + 719468;
-  const era = Math.floor(z / 146097);
-  const doe = z - era * 146097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
-  const month = mp < 10 ? mp + 3 : mp - 9;
-  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
-  return { year, month, day };
-}
 
 /** Weekday of a day number, Sunday = 0 … Saturday = 6 (1970-01-01 was a Thursday). */
 export function weekday(days: number): number {
