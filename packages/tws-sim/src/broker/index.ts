@@ -43,7 +43,7 @@ export type { PnlReport, PnlSingleReport } from "./pnl.js";
 export { IB_FIXED_US_RATES, type CommissionRates } from "./commissions.js";
 export { REG_T_MARGIN, type MarginParams } from "./margin.js";
 export { weekdayCloseCalendar, type WeekdayCloseOptions } from "./calendar.js";
-export { comboQuote, type ComboQuote, type PricingLeg } from "./combo-pricing.js";
+export { comboPrice, comboQuote, comboTouch, type ComboQuote, type ComboTouch, type PricingLeg } from "./combo-pricing.js";
 export { BAG_CON_ID } from "./contract-view.js";
 export { ErrorCode } from "./error-codes.js";
 export { UNSET_DOUBLE } from "./numeric.js";

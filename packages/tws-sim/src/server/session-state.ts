@@ -3,12 +3,17 @@
  * only by handlers and the streaming code.
  */
 import type { Unsubscribe } from "../market/index.js";
+import type { ComboLineLeg } from "./combo-quote.js";
+import type { HistoricalStream } from "./historical-updates.js";
 
 /** One reqMktData line. */
 export interface MarketDataLine {
   readonly tickerId: number;
+  /** The contract quoted; 0 for a BAG line. */
   readonly conId: number;
   readonly isOption: boolean;
+  /** A BAG line's legs: its quote is priced from theirs. Absent for a single contract. */
+  readonly comboLegs?: readonly ComboLineLeg[];
   /** Generic ticks asked for (e.g. "100", "101", "104", "106"). */
   readonly genericTicks: ReadonlySet<string>;
   /** The account-wide line key (`clientId:tickerId`). */
@@ -35,10 +40,14 @@ export interface SessionState {
   autoOpenOrders: boolean;
   positions: boolean;
   accountUpdates: boolean;
+  /** Simulated time the next periodic (3-minute) account snapshot is due while subscribed. */
+  accountUpdatesDueMs: number;
   /** 1 live, 2 frozen, 3 delayed, 4 delayed-frozen. */
   marketDataType: number;
   readonly marketData: Map<number, MarketDataLine>;
   readonly scanners: Map<number, ScannerLine>;
+  /** keepUpToDate reqHistoricalData streams by reqId. */
+  readonly historicalStreams: Map<number, HistoricalStream>;
   /** reqAccountSummary reqId → tags. */
   readonly accountSummaries: Map<number, readonly string[]>;
   /** reqAccountUpdatesMulti reqIds. */
@@ -54,9 +63,11 @@ export function createSessionState(): SessionState {
     autoOpenOrders: false,
     positions: false,
     accountUpdates: false,
+    accountUpdatesDueMs: 0,
     marketDataType: 1,
     marketData: new Map(),
     scanners: new Map(),
+    historicalStreams: new Map(),
     accountSummaries: new Map(),
     accountMulti: new Set(),
     pnl: new Map(),

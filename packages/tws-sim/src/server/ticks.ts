@@ -1,6 +1,6 @@
 /**
- * Quotes → tick messages for one market-data line: everything on the first send (and for
- * snapshots), then only the tick types whose value changed.
+ * Quotes → tick messages for one market-data line (a contract, or a BAG priced from its legs):
+ * everything on the first send (and for snapshots), then only the tick types whose value changed.
  */
 import type { MarketSource, OptionComputation, Quote } from "../market/index.js";
 import {
@@ -10,6 +10,8 @@ import {
   tickSizeFields,
   tickStringFields,
 } from "../protocol/index.js";
+import type { ComboTopOfBook } from "./combo-quote.js";
+import { comboTopOfBook } from "./combo-quote.js";
 import type { MarketDataLine } from "./session-state.js";
 
 /** IB reports US stock sizes and volumes in round lots of 100 shares. */
@@ -69,6 +71,28 @@ function optionTicks(q: Extract<Quote, { kind: "option" }>, isCall: boolean, gen
   return ticks;
 }
 
+function comboTicks(top: ComboTopOfBook): Tick[] {
+  const ticks: Tick[] = [];
+  if (top.bid !== undefined) ticks.push({ kind: "price", type: 1, price: top.bid.price, size: top.bid.size }, { kind: "size", type: 0, size: top.bid.size });
+  if (top.ask !== undefined) ticks.push({ kind: "price", type: 2, price: top.ask.price, size: top.ask.size }, { kind: "size", type: 3, size: top.ask.size });
+  if (top.last !== undefined) ticks.push({ kind: "price", type: 4, price: top.last.price, size: top.last.size }, { kind: "size", type: 5, size: top.last.size });
+  return ticks;
+}
+
+/** The ticks of a line's current quote and the quote's time; undefined when there is no quote. */
+function currentTicks(line: MarketDataLine, market: MarketSource): { readonly ticks: Tick[]; readonly time: number } | undefined {
+  if (line.comboLegs !== undefined) {
+    const top = comboTopOfBook(market, line.comboLegs);
+    return top === undefined ? undefined : { ticks: comboTicks(top), time: top.time };
+  }
+  const quote = market.quote(line.conId);
+  if (quote === undefined) return undefined;
+  const contract = line.isOption ? market.contractByConId(line.conId) : undefined;
+  const isCall = contract?.secType === "OPT" && contract.right === "C";
+  const ticks = quote.kind === "stock" ? stockTicks(quote, line.genericTicks) : optionTicks(quote, isCall, line.genericTicks);
+  return { ticks, time: quote.time };
+}
+
 function tickValue(tick: Tick): number {
   switch (tick.kind) {
     case "price":
@@ -90,11 +114,9 @@ function greeksFingerprint(c: OptionComputation): number {
  * only those whose value changed since the last call. Remembers what it returns as sent.
  */
 export function lineTicks(line: MarketDataLine, market: MarketSource, marketDataType: number, full: boolean): string[][] {
-  const quote = market.quote(line.conId);
-  if (quote === undefined) return [];
-  const contract = line.isOption ? market.contractByConId(line.conId) : undefined;
-  const isCall = contract?.secType === "OPT" && contract.right === "C";
-  const ticks = quote.kind === "stock" ? stockTicks(quote, line.genericTicks) : optionTicks(quote, isCall, line.genericTicks);
+  const current = currentTicks(line, market);
+  if (current === undefined) return [];
+  const { ticks, time } = current;
   const delayed = marketDataType === 3 || marketDataType === 4;
   const wireType = (type: number): number => (delayed ? (DELAYED[type] ?? type) : type);
 
@@ -138,6 +160,6 @@ export function lineTicks(line: MarketDataLine, market: MarketSource, marketData
       }
     }
   }
-  if (out.length > 0) out.push(tickStringFields(line.tickerId, 45, String(Math.floor(quote.time / 1000))));
+  if (out.length > 0) out.push(tickStringFields(line.tickerId, 45, String(Math.floor(time / 1000))));
   return out;
 }

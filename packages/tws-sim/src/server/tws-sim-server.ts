@@ -27,6 +27,8 @@ import {
   closeAllLines,
   dispatch,
   flushLines,
+  historicalStreamUpdates,
+  periodicAccountUpdates,
   pnlUpdates,
   portfolioMessage,
   positionMessage,
@@ -357,6 +359,7 @@ export class TwsSimServer implements SimControl {
         onClosed: (s) => {
           closeAllLines(this.#ctx, s);
           s.state.scanners.clear();
+          s.state.historicalStreams.clear();
           this.#sessions.delete(s);
           this.#logger.info({ session: s.id, clientId: s.clientId }, "client disconnected");
         },
@@ -480,7 +483,11 @@ export class TwsSimServer implements SimControl {
     this.#lastVersion = market.version;
     for (const session of this.#startedSessions()) {
       flushLines(this.#ctx, session, wall);
-      if (changed) for (const fields of pnlUpdates(this.#ctx, session, false)) session.sendAlways(fields);
+      if (changed) {
+        for (const fields of pnlUpdates(this.#ctx, session, false)) session.sendAlways(fields);
+        for (const fields of historicalStreamUpdates(this.#ctx, session)) session.sendAlways(fields);
+      }
+      for (const fields of periodicAccountUpdates(this.#ctx, session, this.now())) session.sendAlways(fields);
       for (const scanner of session.state.scanners.values()) {
         if (wall - scanner.lastSentWallMs < this.config.scannerRefreshMs) continue;
         scanner.lastSentWallMs = wall;

@@ -10,7 +10,7 @@ import type {
   WhatIfOrderState,
 } from "../broker/index.js";
 import { UNSET_DOUBLE } from "../broker/index.js";
-import type { Contract, ContractQuery, StockContract } from "../market/index.js";
+import type { Bar, Contract, ContractQuery, StockContract } from "../market/index.js";
 import { toIbDate } from "../market/index.js";
 import type {
   CommissionReport,
@@ -19,6 +19,7 @@ import type {
   ContractDetailsMessage,
   ContractInput,
   ExecDetailsMessage,
+  HistoricalBar,
   OpenOrderMessage,
   OrderContractInput,
   OrderStatusMessage,
@@ -270,5 +271,25 @@ export function commissionMessage(report: BrokerCommission): CommissionReport {
     commission: report.commission,
     currency: report.currency,
     ...(realized === undefined ? {} : { realizedPnl: realized }),
+  };
+}
+
+/** A bar's date as TWS prints it: epoch seconds (formatDate 2), else `YYYYMMDD` or a wall-clock time intraday. */
+function barDate(bar: Bar, intraday: boolean, formatDate: number): string {
+  if (formatDate === 2) return String(Math.floor(bar.time / 1000));
+  return intraday ? formatTwsDateTime(bar.time, WIRE_TIME_ZONE) : toIbDate(bar.date);
+}
+
+/** A market bar as historicalData and historicalDataUpdate write it. */
+export function wireBar(bar: Bar, intraday: boolean, formatDate: number): HistoricalBar {
+  return {
+    date: barDate(bar, intraday, formatDate),
+    open: bar.open,
+    high: bar.high,
+    low: bar.low,
+    close: bar.close,
+    volume: bar.volume,
+    wap: bar.wap,
+    barCount: bar.count,
   };
 }

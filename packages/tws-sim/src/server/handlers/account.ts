@@ -22,6 +22,9 @@ import type { Session } from "../session.js";
 import { viewInput, WIRE_TIME_ZONE } from "../wire.js";
 import type { HandlerTable } from "./types.js";
 
+/** TWS re-sends the subscribed account's values and portfolio every 3 minutes between changes. */
+export const ACCOUNT_UPDATE_INTERVAL_MS = 180_000;
+
 /** Keys `$LEDGER` tags of reqAccountSummary stand for. */
 const LEDGER_KEYS: ReadonlySet<string> = new Set(["CashBalance", "TotalCashBalance", "NetLiquidationByCurrency", "StockMarketValue", "OptionMarketValue", "RealizedPnL", "UnrealizedPnL", "ExchangeRate", "AccruedCash", "SettledCash"]);
 
@@ -93,6 +96,28 @@ export function pnlUpdates(ctx: HandlerContext, session: Session, force: boolean
   return out;
 }
 
+/** The whole account as reqAccountUpdates sends it: values, portfolio, then the account time. */
+function accountSnapshot(ctx: HandlerContext): string[][] {
+  return [
+    ...accountValueMessages(ctx.broker.accountValues()),
+    ...ctx.broker.portfolio().map(portfolioMessage),
+    updateAccountTimeFields(formatTwsClock(ctx.market.now(), WIRE_TIME_ZONE)),
+  ];
+}
+
+/**
+ * The periodic account snapshot of a subscribed session when it is due at simulated time
+ * `nowMs` (empty otherwise). A clock jump over several periods sends one snapshot, and the
+ * next falls on the subscription's 3-minute grid again.
+ */
+export function periodicAccountUpdates(ctx: HandlerContext, session: Session, nowMs: number): string[][] {
+  const state = session.state;
+  if (!state.accountUpdates || nowMs < state.accountUpdatesDueMs) return [];
+  const periods = Math.floor((nowMs - state.accountUpdatesDueMs) / ACCOUNT_UPDATE_INTERVAL_MS) + 1;
+  state.accountUpdatesDueMs += periods * ACCOUNT_UPDATE_INTERVAL_MS;
+  return accountSnapshot(ctx);
+}
+
 export const accountHandlers: HandlerTable = {
   reqPositions: (ctx, session) => {
     session.state.positions = true;
@@ -118,9 +143,8 @@ export const accountHandlers: HandlerTable = {
   reqAccountUpdates: (ctx, session, request) => {
     session.state.accountUpdates = request.subscribe;
     if (!request.subscribe) return;
-    for (const fields of accountValueMessages(ctx.broker.accountValues())) session.send(fields);
-    for (const entry of ctx.broker.portfolio()) session.send(portfolioMessage(entry));
-    session.send(updateAccountTimeFields(formatTwsClock(ctx.market.now(), WIRE_TIME_ZONE)));
+    session.state.accountUpdatesDueMs = ctx.market.now() + ACCOUNT_UPDATE_INTERVAL_MS;
+    for (const fields of accountSnapshot(ctx)) session.send(fields);
     session.send(accountDownloadEndFields(ctx.settings.account));
   },
 

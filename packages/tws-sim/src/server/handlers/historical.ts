@@ -1,33 +1,18 @@
-/** reqHistoricalData, reqHeadTimestamp and their cancels. */
+/** reqHistoricalData (with keepUpToDate streams), reqHeadTimestamp and their cancels. */
 import type { Bar, MarketSource, WhatToShow } from "../../market/index.js";
-import { MarketDataError, toIbDate } from "../../market/index.js";
+import { MarketDataError, parseBarSize } from "../../market/index.js";
 import { formatTwsDateTime, headTimestampFields, historicalDataFields } from "../../protocol/index.js";
-import type { HistoricalBar } from "../../protocol/index.js";
+import type { HandlerContext } from "../context.js";
+import type { HistoricalStream } from "../historical-updates.js";
+import { barKey, historicalUpdate } from "../historical-updates.js";
 import { parseTwsTime } from "../time-parse.js";
-import { WIRE_TIME_ZONE } from "../wire.js";
+import { WIRE_TIME_ZONE, wireBar } from "../wire.js";
+import type { Session } from "../session.js";
 import { resolveOne } from "./resolve.js";
 import type { HandlerTable } from "./types.js";
 
 const HMDS = "Historical Market Data Service error message:";
 const WHAT_TO_SHOW: ReadonlySet<string> = new Set<WhatToShow>(["TRADES", "MIDPOINT", "OPTION_IMPLIED_VOLATILITY"]);
-
-function barDate(bar: Bar, intraday: boolean, formatDate: number): string {
-  if (formatDate === 2) return String(Math.floor(bar.time / 1000));
-  return intraday ? formatTwsDateTime(bar.time, WIRE_TIME_ZONE) : toIbDate(bar.date);
-}
-
-function wireBar(bar: Bar, intraday: boolean, formatDate: number): HistoricalBar {
-  return {
-    date: barDate(bar, intraday, formatDate),
-    open: bar.open,
-    high: bar.high,
-    low: bar.low,
-    close: bar.close,
-    volume: bar.volume,
-    wap: bar.wap,
-    barCount: bar.count,
-  };
-}
 
 /** The earliest bar of a stock: the start of its synthetic history. */
 function headTimestamp(market: MarketSource, conId: number): number | undefined {
@@ -39,11 +24,29 @@ function headTimestamp(market: MarketSource, conId: number): number | undefined 
   }
 }
 
+/** historicalDataUpdate messages of a session's keepUpToDate streams whose forming bar changed. */
+export function historicalStreamUpdates(ctx: HandlerContext, session: Session): string[][] {
+  const streams = session.state.historicalStreams;
+  // Like live quotes, updates pause while the IB link or the HMDS farm is down.
+  if (streams.size === 0 || !ctx.link.connected || !(ctx.link.farms.get("historical") ?? true)) return [];
+  const out: string[][] = [];
+  for (const stream of streams.values()) {
+    const fields = historicalUpdate(ctx.market, stream);
+    if (fields !== undefined) out.push(fields);
+  }
+  return out;
+}
+
 export const historicalHandlers: HandlerTable = {
   reqHistoricalData: (ctx, session, request) => {
     const { reqId } = request;
     if (!(ctx.link.farms.get("historical") ?? true)) {
       session.error(reqId, 162, `${HMDS}HMDS data farm connection is broken:ushmds`);
+      return;
+    }
+    if (request.keepUpToDate && request.endDateTime.trim() !== "") {
+      // TWS only keeps bars up to date when they end now.
+      session.error(reqId, 321, "Error validating request.-'bM' : cause - End date not supported with live updates");
       return;
     }
     if (!WHAT_TO_SHOW.has(request.whatToShow)) {
@@ -88,7 +91,8 @@ export const historicalHandlers: HandlerTable = {
       session.error(reqId, code, text);
       return;
     }
-    const intraday = !/day|week|month/i.test(request.barSizeSetting);
+    const barSize = parseBarSize(request.barSizeSetting);
+    const intraday = barSize.kind === "intraday";
     const endMs = end ?? market.now();
     const startMs = bars[0]?.time ?? endMs;
     const stamp = (ms: number): string =>
@@ -101,10 +105,25 @@ export const historicalHandlers: HandlerTable = {
         bars: bars.map((bar) => wireBar(bar, intraday, request.formatDate)),
       }),
     );
+    if (!request.keepUpToDate) return;
+    const last = bars.at(-1);
+    const stream: HistoricalStream = {
+      reqId,
+      conId,
+      barSize,
+      whatToShow: request.whatToShow as WhatToShow,
+      useRth: request.useRth,
+      formatDate: request.formatDate,
+      lastSent: "",
+    };
+    // The history's last bar is the forming one: updates start from what the client has.
+    if (last !== undefined) stream.lastSent = barKey(stream, last);
+    session.state.historicalStreams.set(reqId, stream);
   },
 
-  cancelHistoricalData: () => {
-    // Answers are sent at once and keepUpToDate is not simulated: nothing stays to cancel.
+  cancelHistoricalData: (_ctx, session, request) => {
+    // Plain requests were answered at once: only keepUpToDate streams stay to cancel.
+    session.state.historicalStreams.delete(request.reqId);
   },
 
   reqHeadTimestamp: (ctx, session, request) => {

@@ -13,7 +13,8 @@ import type { Handler, HandlerTable } from "./types.js";
 
 export { welcome } from "./session-info.js";
 export { closeAllLines, flushLines } from "./market-data.js";
-export { accountMultiMessages, accountValueMessages, pnlUpdates, portfolioMessage, positionMessage } from "./account.js";
+export { accountMultiMessages, accountValueMessages, periodicAccountUpdates, pnlUpdates, portfolioMessage, positionMessage } from "./account.js";
+export { historicalStreamUpdates } from "./historical.js";
 
 /** The handler table of the simulator. */
 export const HANDLERS: HandlerTable = {

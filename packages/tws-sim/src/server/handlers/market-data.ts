@@ -3,6 +3,9 @@ import { marketDataTypeFields, tickReqParamsFields, tickSnapshotEndFields } from
 import type { HandlerContext } from "../context.js";
 import type { Session } from "../session.js";
 import type { MarketDataLine } from "../session-state.js";
+import type { ComboContract } from "../../protocol/index.js";
+import type { ComboLineLeg } from "../combo-quote.js";
+import { comboLineLegs } from "../combo-quote.js";
 import { lineTicks } from "../ticks.js";
 import { resolveOne } from "./resolve.js";
 import type { HandlerTable } from "./types.js";
@@ -35,6 +38,35 @@ export function flushLines(ctx: HandlerContext, session: Session, wallNow: numbe
   }
 }
 
+/** IB's minimum tick of combo prices (legs may tick finer or coarser; TWS quotes combos in cents). */
+const COMBO_MIN_TICK = 0.01;
+
+/** What a reqMktData line quotes: one contract, or a BAG whose quote comes from its legs. */
+interface LineTarget {
+  readonly ok: true;
+  readonly conId: number;
+  readonly isOption: boolean;
+  readonly comboLegs?: readonly ComboLineLeg[];
+  readonly minTick: number;
+  /** The conIds whose quote changes mark the line for an update. */
+  readonly watch: readonly number[];
+}
+
+function lineTarget(
+  ctx: HandlerContext,
+  contract: ComboContract,
+): LineTarget | { readonly ok: false; readonly code: number; readonly message: string } {
+  if (contract.secType.toUpperCase() === "BAG") {
+    const legs = comboLineLegs(ctx.market, contract.comboLegs);
+    if (!legs.ok) return legs;
+    return { ok: true, conId: 0, isOption: false, comboLegs: legs.legs, minTick: COMBO_MIN_TICK, watch: [...new Set(legs.legs.map((l) => l.conId))] };
+  }
+  const resolved = resolveOne(ctx.market, contract);
+  if (!resolved.ok) return { ok: false, code: 200, message: resolved.message };
+  const { conId, secType, minTick } = resolved.contract;
+  return { ok: true, conId, isOption: secType === "OPT", minTick, watch: [conId] };
+}
+
 export const marketDataHandlers: HandlerTable = {
   reqMarketDataType: (_ctx, session, request) => {
     if (request.marketDataType >= 1 && request.marketDataType <= 4) session.state.marketDataType = request.marketDataType;
@@ -46,16 +78,11 @@ export const marketDataHandlers: HandlerTable = {
       session.error(tickerId, 102, "Duplicate ticker ID.");
       return;
     }
-    if (request.contract.secType.toUpperCase() === "BAG") {
-      session.error(tickerId, 321, "Error validating request.-'bW' : cause - combo market data is not simulated");
+    const target = lineTarget(ctx, request.contract);
+    if (!target.ok) {
+      session.error(tickerId, target.code, target.message);
       return;
     }
-    const resolved = resolveOne(ctx.market, request.contract);
-    if (!resolved.ok) {
-      session.error(tickerId, 200, resolved.message);
-      return;
-    }
-    const contract = resolved.contract;
     const lineKey = `${session.clientId ?? 0}:${tickerId}`;
     if (!ctx.lines.acquire(lineKey)) {
       ctx.stats.linesRejected++;
@@ -64,8 +91,9 @@ export const marketDataHandlers: HandlerTable = {
     }
     const line: MarketDataLine = {
       tickerId,
-      conId: contract.conId,
-      isOption: contract.secType === "OPT",
+      conId: target.conId,
+      isOption: target.isOption,
+      ...(target.comboLegs === undefined ? {} : { comboLegs: target.comboLegs }),
       genericTicks: new Set(request.genericTicks),
       lineKey,
       sent: new Map(),
@@ -73,7 +101,7 @@ export const marketDataHandlers: HandlerTable = {
       lastSentWallMs: ctx.wallNow(),
       unsubscribe: () => undefined,
     };
-    session.send(tickReqParamsFields({ tickerId, minTick: contract.minTick, bboExchange: "9c0001", snapshotPermissions: 3 }));
+    session.send(tickReqParamsFields({ tickerId, minTick: target.minTick, bboExchange: "9c0001", snapshotPermissions: 3 }));
     session.send(marketDataTypeFields(tickerId, session.state.marketDataType));
     const ticks = dataFlows(ctx) ? lineTicks(line, ctx.market, session.state.marketDataType, true) : [];
     for (const fields of ticks) session.send(fields);
@@ -82,9 +110,15 @@ export const marketDataHandlers: HandlerTable = {
       session.send(tickSnapshotEndFields(tickerId));
       return;
     }
-    line.unsubscribe = ctx.market.subscribe(contract.conId, () => {
-      line.dirty = true;
-    });
+    // A combo line follows every leg: a change in any of them re-prices it.
+    const unsubscribes = target.watch.map((conId) =>
+      ctx.market.subscribe(conId, () => {
+        line.dirty = true;
+      }),
+    );
+    line.unsubscribe = () => {
+      for (const off of unsubscribes) off();
+    };
     // Nothing was sent while data did not flow: the first flush must send everything.
     if (ticks.length === 0) line.dirty = true;
     session.state.marketData.set(tickerId, line);

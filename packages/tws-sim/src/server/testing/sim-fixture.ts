@@ -2,7 +2,7 @@
 import * as net from "node:net";
 import { EventName, IBApi } from "@stoqey/ib";
 import { createLogger } from "@spreadops/runtime";
-import type { Logger } from "@spreadops/runtime";
+import type { Logger, Metrics } from "@spreadops/runtime";
 import { encodeFrame, FrameDecoder } from "../../protocol/index.js";
 import type { RunningSimulator, SimulatorSettings } from "../simulator.js";
 import { startSimulator } from "../simulator.js";
@@ -15,11 +15,12 @@ export function quietLogger(): Logger {
   return createLogger({ service: "tws-sim-test", level: "error", destination: { write: () => true } });
 }
 
-/** Starts a simulator on a free port with a stepped clock at {@link SESSION_START}. */
-export function startTestSimulator(settings: Partial<SimulatorSettings> = {}): Promise<RunningSimulator> {
+/** Starts a simulator on a free port with a stepped clock at {@link SESSION_START} (its stats on `metrics` when given). */
+export function startTestSimulator(settings: Partial<SimulatorSettings> = {}, metrics?: Metrics): Promise<RunningSimulator> {
   return startSimulator(
     { seed: 42, clock: "stepped", startMs: SESSION_START, port: 0, host: "127.0.0.1", minTickIntervalMs: 0, loopIntervalMs: 20, maxMessagesPerSecond: 1000, ...settings },
     quietLogger(),
+    metrics,
   );
 }
 
