@@ -1,7 +1,8 @@
 /**
  * @packageDocumentation
  * What every SpreadOps service shares: typed config, logging, metrics, the Connect server with
- * health endpoints, tracing, graceful shutdown and error mapping. See docs/runtime.md.
+ * health endpoints, tracing, graceful shutdown, error mapping and leader election. See
+ * docs/runtime.md and docs/leader-election.md.
  */
 
 export {
@@ -90,3 +91,37 @@ export type {
   ServiceIO,
   ServiceParts,
 } from "./service-main.js";
+
+export { systemClock } from "./clock.js";
+export type { Clock } from "./clock.js";
+export {
+  ConflictError,
+  LeaseStoreError,
+  NotFoundError,
+  TransientLeaseError,
+  formatMicroTime,
+} from "./lease-store.js";
+export type { LeaseKey, LeaseRecord, LeaseStore } from "./lease-store.js";
+export { MemoryLeaseStore } from "./memory-lease-store.js";
+export type { LeaseOperation, MemoryLeaseStoreOptions } from "./memory-lease-store.js";
+export { KubernetesLeaseStore, createKubernetesLeaseStore, leaseToRecord, recordToLease } from "./kubernetes-lease-store.js";
+export type { LeaseApi } from "./kubernetes-lease-store.js";
+export type { Leadership, LeadershipListener } from "./leadership.js";
+export {
+  DEFAULT_LEADER_ELECTION_TIMINGS,
+  LeaderElector,
+  defaultLeaderIdentity,
+  validateLeaderElectionTimings,
+} from "./leader-election.js";
+export type { LeaderElectionTimings, LeaderElectorOptions } from "./leader-election.js";
+export { AlwaysLeader } from "./always-leader.js";
+export type { AlwaysLeaderOptions } from "./always-leader.js";
+export {
+  SERVICE_ACCOUNT_NAMESPACE_FILE,
+  leaderElectionOptions,
+  readTextFile,
+  resolveLeaseNamespace,
+} from "./leader-election-options.js";
+export type { LeaderElectionConfig, LeaderElectionOptions, ReadTextFile } from "./leader-election-options.js";
+export { createLeadership, findKubeConfig, instrumentLeadership } from "./leader-election-runtime.js";
+export type { CreateLeadershipOptions, InstrumentLeadershipOptions } from "./leader-election-runtime.js";
