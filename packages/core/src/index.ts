@@ -1,7 +1,8 @@
 /**
  * @spreadops/core — pure, dependency-free domain math for SpreadOps: Black-Scholes-Merton
  * prices and greeks, implied volatility, vertical-spread economics and pricing rules,
- * lognormal probabilities, indicators and exchange-date arithmetic. No I/O.
+ * lognormal probabilities, indicators, exchange-date arithmetic and IB's historical-data pacing
+ * rules (shared by the simulator and the gateway). No I/O.
  *
  * Units and conventions: docs/core-math.md.
  *
@@ -77,3 +78,11 @@ export {
   yearFraction,
   type CivilDate,
 } from "./dates.js";
+export {
+  DEFAULT_HISTORICAL_PACING_RULES,
+  HistoricalPacingWindow,
+  type HistoricalPacingDecision,
+  type HistoricalPacingRequest,
+  type HistoricalPacingRule,
+  type HistoricalPacingRules,
+} from "./historical-pacing.js";
