@@ -107,10 +107,10 @@ describe("faults, limits and other clients", () => {
     await kept;
     expect(s.server.stats().marketDataLines.inUse).toBe(1);
 
-    s.faults.apply({ kind: "connectivityLost", dataLost: true });
+    s.faults.apply({ kind: "connectivityLost", dataLost: true, durationMs: 60_000 });
     await client.next(EventName.info, (a) => a[1] === 1100);
     const lost = client.next(EventName.info, (a) => a[1] === 1101);
-    s.server.setConnectivity({ connected: true, dataLost: true });
+    s.server.advanceClockTo(s.server.now() + 61_000);
     await lost;
     expect(s.server.stats().marketDataLines.inUse).toBe(0);
   });

@@ -210,21 +210,19 @@ export class TwsSimServer implements SimControl {
     if (ok && farm === "marketData") this.#markAllDirty();
   }
 
+  /** State only: the fault injector sends 1100/1101/1102 (SimControl's contract), so clients see each once. */
   setConnectivity(state: { readonly connected: false } | { readonly connected: true; readonly dataLost: boolean }): void {
     if (!state.connected) {
       if (!this.#link.connected) return;
       this.#link.connected = false;
-      this.broadcastNotice(1100, "Connectivity between IB and Trader Workstation has been lost.");
       return;
     }
     if (this.#link.connected) return;
     this.#link.connected = true;
     if (state.dataLost) {
       for (const session of this.#startedSessions()) closeAllLines(this.#ctx, session);
-      this.broadcastNotice(1101, "Connectivity between IB and Trader Workstation has been restored - data lost.");
     } else {
       this.#markAllDirty();
-      this.broadcastNotice(1102, "Connectivity between IB and Trader Workstation has been restored - data maintained.");
     }
   }
 
