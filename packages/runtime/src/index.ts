@@ -93,7 +93,7 @@ export type {
 } from "./service-main.js";
 
 export { systemClock } from "./clock.js";
-export type { Clock } from "./clock.js";
+export type { CancelTimer, Clock } from "./clock.js";
 export {
   ConflictError,
   LeaseStoreError,

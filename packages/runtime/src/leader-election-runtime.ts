@@ -3,7 +3,10 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import { KubeConfig } from "@kubernetes/client-node";
 import { AlwaysLeader } from "./always-leader.js";
-import type { Clock } from "./clock.js";
+import type { Clock as RuntimeClock } from "./clock.js";
+
+/** The part of the clock used here. */
+type Clock = Pick<RuntimeClock, "now" | "sleep">;
 import type { Readiness } from "./health.js";
 import { createKubernetesLeaseStore } from "./kubernetes-lease-store.js";
 import { LeaderElector, defaultLeaderIdentity } from "./leader-election.js";

@@ -1,7 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import { systemClock } from "./clock.js";
-import type { Clock } from "./clock.js";
+import type { Clock as RuntimeClock } from "./clock.js";
+
+/** The part of the clock used here. */
+type Clock = Pick<RuntimeClock, "now" | "sleep">;
 import type { Leadership, LeadershipListener } from "./leadership.js";
 import { ConflictError, LeaseStoreError, formatMicroTime } from "./lease-store.js";
 import type { LeaseKey, LeaseRecord, LeaseStore } from "./lease-store.js";

@@ -1,4 +1,7 @@
-import type { Clock } from "./clock.js";
+import type { Clock as RuntimeClock } from "./clock.js";
+
+/** The part of the clock used here. */
+type Clock = Pick<RuntimeClock, "now" | "sleep">;
 import { ConflictError, NotFoundError, TransientLeaseError } from "./lease-store.js";
 import type { LeaseKey, LeaseRecord, LeaseStore } from "./lease-store.js";
 

@@ -1,6 +1,9 @@
 // Test-only: one simulated timeline shared by several contenders, each with its own clock view
 // (skewed, or frozen to simulate a hung process).
-import type { Clock } from "../clock.js";
+import type { Clock as RuntimeClock } from "../clock.js";
+
+/** The part of the clock used here. */
+type Clock = Pick<RuntimeClock, "now" | "sleep">;
 
 interface Timer {
   readonly at: number;

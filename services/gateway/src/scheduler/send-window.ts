@@ -1,0 +1,40 @@
+/**
+ * The hard cap: never more than `cap` messages in any sliding window of `windowMs`. Keeps the
+ * timestamps of the last `cap` sends; k more messages may go at `t` only if the (cap − k + 1)-th
+ * most recent send is at least `windowMs + marginMs` before `t`. The margin absorbs timer and
+ * socket jitter (a message sent 999 ms after another may arrive 1001 ms after it at TWS, or the
+ * other way round).
+ */
+export class SendWindow {
+  readonly #cap: number;
+  readonly #spanMs: number;
+  /** Timestamps of the last `cap` sends, oldest first. */
+  readonly #sent: number[] = [];
+
+  constructor(cap: number, windowMs: number, marginMs: number) {
+    if (!Number.isInteger(cap) || cap < 1) throw new RangeError(`cap must be a positive integer, got ${cap}`);
+    this.#cap = cap;
+    this.#spanMs = windowMs + marginMs;
+  }
+
+  /** The most messages one call may cost. */
+  get cap(): number {
+    return this.#cap;
+  }
+
+  /** The earliest time (≥ now) at which `cost` more messages may be sent. */
+  earliest(now: number, cost: number): number {
+    // The send that must have left the window: the (cap − cost + 1)-th most recent.
+    const index = this.#sent.length - (this.#cap - cost) - 1;
+    if (index < 0) return now;
+    const blocking = this.#sent[index];
+    if (blocking === undefined) return now;
+    return Math.max(now, blocking + this.#spanMs);
+  }
+
+  /** Records `cost` messages sent at `now`. */
+  record(now: number, cost: number): void {
+    for (let i = 0; i < cost; i++) this.#sent.push(now);
+    if (this.#sent.length > this.#cap) this.#sent.splice(0, this.#sent.length - this.#cap);
+  }
+}
