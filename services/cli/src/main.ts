@@ -2,6 +2,7 @@
 import { readFileSync } from "node:fs";
 import { runCli } from "./cli.js";
 import { allCommand } from "./commands/all.js";
+import { gatewayCommand } from "./commands/gateway.js";
 import { simCommand } from "./commands/sim.js";
 
 // The one place that touches the real process: everything below takes its io as an argument.
@@ -18,7 +19,7 @@ const code = await runCli(
     stdoutIsTty: process.stdout.isTTY,
     signals: process,
   },
-  [allCommand(version), simCommand(version)],
+  [allCommand(version), gatewayCommand(version), simCommand(version)],
   { programName: "spreadops", version },
 );
 process.exit(code);

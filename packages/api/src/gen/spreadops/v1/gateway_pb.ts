@@ -131,7 +131,8 @@ export type ConnectionStatus = Message<"spreadops.v1.ConnectionStatus"> & {
   serverVersion: number;
 
   /**
-   * Account id with all but the first two and last two characters masked, e.g. "DU****67".
+   * Account id masked as everywhere in SpreadOps: the letter prefix (DU = paper), a fixed "****", and
+   * the last three characters, e.g. "DU****567".
    *
    * @generated from field: string account_masked = 4;
    */
