@@ -88,7 +88,7 @@ describe("services", () => {
       GetAccountSummary: "unary",
       GetPacingStats: "unary",
     },
-    ScannerService: { ScanSpreads: "unary", ScanMany: "server_streaming" },
+    ScannerService: { ScanSpreads: "unary", ScanUniverse: "server_streaming" },
     StrategyService: { Evaluate: "unary", ValidateStrategy: "unary" },
     ExecutionService: {
       PreviewSpread: "unary",

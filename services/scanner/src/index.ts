@@ -1,0 +1,1 @@
+export type { ScanInput, SpreadScanEngine } from "./engine-port.js";
