@@ -1263,7 +1263,7 @@ export enum ErrorCode {
   OUT_OF_RANGE = 11,
 
   /**
-   * Not implemented.
+   * The server does not offer this operation (Connect/gRPC UNIMPLEMENTED).
    *
    * @generated from enum value: ERROR_CODE_UNIMPLEMENTED = 12;
    */
