@@ -6,7 +6,7 @@ import { marketDataOptions, marketDataSettings } from "./market/options.js";
 import { OrdersService } from "./orders/orders-service.js";
 import type { GatewayAreaContext, GatewayAreas } from "./service/build.js";
 import { buildGateway } from "./service/build.js";
-import { marketDataTypeOf } from "./service/connection-status.js";
+import { marketDataTypeOf } from "./market/market-data-type.js";
 
 /**
  * Every option of the gateway: the runtime's common ones (port, logging, drain, tracing), the TWS

@@ -7,8 +7,9 @@
  */
 import { create } from "@bufbuild/protobuf";
 import { timestampFromMs } from "@bufbuild/protobuf/wkt";
-import { MarketDataType, OptionGreeksSchema, QuoteFlag, QuoteSchema, type Quote } from "@spreadops/api";
+import { OptionGreeksSchema, QuoteFlag, QuoteSchema, type Quote } from "@spreadops/api";
 import type { OptionQuoteResult, PlannedOption } from "../budgets/index.js";
+import { marketDataTypeOf } from "./market-data-type.js";
 
 /** Delayed tick types (66–76, 80–83) → their live equivalents, so one code path reads both. */
 const DELAYED_TO_LIVE: Readonly<Record<number, number>> = {
@@ -18,21 +19,6 @@ const DELAYED_TO_LIVE: Readonly<Record<number, number>> = {
 /** Price tick types → the value they set. */
 const PRICE_KEYS: Readonly<Partial<Record<number, keyof QuoteValues>>> = { 1: "bid", 2: "ask", 4: "last", 6: "high", 7: "low", 9: "close", 14: "open", 37: "mark" };
 
-/** IB's market-data type number as the API enum. */
-function apiMarketDataType(type: number): MarketDataType {
-  switch (type) {
-    case 1:
-      return MarketDataType.LIVE;
-    case 2:
-      return MarketDataType.FROZEN;
-    case 3:
-      return MarketDataType.DELAYED;
-    case 4:
-      return MarketDataType.DELAYED_FROZEN;
-    default:
-      return MarketDataType.UNSPECIFIED;
-  }
-}
 
 /** The values a line has received; undefined = never received (or a sentinel). */
 export interface QuoteValues {
@@ -171,7 +157,7 @@ export class QuoteState {
       conId: meta.conId,
       symbol: meta.symbol,
       localSymbol: meta.localSymbol,
-      marketDataType: apiMarketDataType(this.marketDataType),
+      marketDataType: marketDataTypeOf(this.marketDataType),
       flags: this.flags(),
     });
     const copy = ["bid", "ask", "last", "bidSize", "askSize", "lastSize", "volume", "open", "high", "low", "close", "mark"] as const;

@@ -8,11 +8,11 @@ import {
   FarmState as ProtoFarmState,
   FarmStatusSchema,
   IbErrorSchema,
-  MarketDataType,
   TradingMode,
 } from "@spreadops/api";
 import type { ConnectionState, ConnectionStatus, FarmKind, FarmState, TwsErrorRecord } from "../connection/status.js";
 import { farmNotice } from "../connection/status.js";
+import { marketDataTypeOf } from "../market/market-data-type.js";
 
 /** The contract keeps at most this many recent errors. */
 export const MAX_REPORTED_ERRORS = 20;
@@ -50,21 +50,6 @@ const FARM_STATE: Readonly<Record<FarmState, ProtoFarmState>> = {
   inactive: ProtoFarmState.INACTIVE,
 };
 
-/** TWS's market-data type numbers are the contract's enum numbers; anything else is unknown. */
-export function marketDataTypeOf(value: number): MarketDataType {
-  switch (value) {
-    case 1:
-      return MarketDataType.LIVE;
-    case 2:
-      return MarketDataType.FROZEN;
-    case 3:
-      return MarketDataType.DELAYED;
-    case 4:
-      return MarketDataType.DELAYED_FROZEN;
-    default:
-      return MarketDataType.UNSPECIFIED;
-  }
-}
 
 /** IB codes that never end a request or order by themselves (see IbError.warning in the contract). */
 export function isWarningCode(code: number): boolean {
