@@ -3,6 +3,7 @@
 import console from "node:console";
 import process from "node:process";
 import { run as ivGreeks } from "./iv-greeks.js";
+import { run as scanner } from "./scanner.js";
 import { run as twsSim } from "./tws-sim.js";
 
 const benches = [
@@ -11,6 +12,8 @@ const benches = [
   () => ivGreeks({ shuffle: true }),
   // The TWS simulator: inbound message rate and option streaming cost (async, two results).
   () => twsSim(),
+  // The vertical-spread scan engine: 10,000 contracts, 50 × 2,000, 100,000 (three results).
+  () => scanner(),
 ];
 let failed = false;
 for (const bench of benches) {

@@ -86,3 +86,4 @@ export {
   type HistoricalPacingRule,
   type HistoricalPacingRules,
 } from "./historical-pacing.js";
+export * from "./scan/index.js";
