@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { runCli } from "./cli.js";
 import { allCommand } from "./commands/all.js";
 import { gatewayCommand } from "./commands/gateway.js";
+import { scannerCommand } from "./commands/scanner.js";
 import { simCommand } from "./commands/sim.js";
 
 // The one place that touches the real process: everything below takes its io as an argument.
@@ -19,7 +20,7 @@ const code = await runCli(
     stdoutIsTty: process.stdout.isTTY,
     signals: process,
   },
-  [allCommand(version), gatewayCommand(version), simCommand(version)],
+  [allCommand(version), gatewayCommand(version), scannerCommand(version), simCommand(version)],
   { programName: "spreadops", version },
 );
 process.exit(code);
