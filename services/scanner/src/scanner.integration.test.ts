@@ -35,7 +35,7 @@ describe("ScanUniverse over scanner + gateway + simulator", () => {
 
   beforeAll(async () => {
     sim = await startSimulator(
-      { seed: 42, clock: "stepped", startMs: SESSION_START, port: 0, host: "127.0.0.1", minTickIntervalMs: 0, loopIntervalMs: 20, maxMessagesPerSecond: 1000, lineLimit: 1000 },
+      { seed: 42, clock: "stepped", startMs: SESSION_START, port: 0, host: "127.0.0.1", minTickIntervalMs: 0, loopIntervalMs: 20, maxMessagesPerSecond: 1000 },
       quiet(),
     );
     // The gateway's clock follows simulated time (DTE counts from the simulator's date) yet moves
@@ -43,12 +43,10 @@ describe("ScanUniverse over scanner + gateway + simulator", () => {
     const offset = sim.server.now() - Date.now();
     const clock: Clock = { now: () => Date.now() + offset, sleep: (ms, signal) => systemClock.sleep(ms, signal), setTimer: (ms, fn) => systemClock.setTimer(ms, fn) };
     const parsed = parseConfig(gatewayOptions(), {
-      argv: ["--leader-election", "off", "--tws-port", String(sim.address.port), "--tws-client-id", "5", "--tws-restart-window", "off", "--md-snapshots-per-second", "100", "--md-line-limit", "1000"],
+      argv: ["--leader-election", "off", "--tws-port", String(sim.address.port), "--tws-client-id", "5", "--tws-restart-window", "off"],
       env: {},
     });
-    // Lines are raised on both sides so the snapshot throttle's line allowance never reaches 0:
-    // the gateway's SnapshotFetcher can reserve a line (evicting an idle one) while
-    // SnapshotThrottle.allowance counts no free line, and then throws "allowance is 0" (Internal).
+    // Lines stay at IB's default 100 on both sides: ten concurrent chains compete for them.
     // The simulator accepts 1000 msg/s in tests, so the gateway's budget is raised past IB's 50
     // (beyond what the option's validation allows) to keep the suite fast.
     const config = { ...parsed, twsMessageBudget: 400, twsMessageCap: 500 };

@@ -51,6 +51,21 @@ describe("SnapshotThrottle", () => {
     }
   });
 
+  it("issues the last free line's snapshot when the caller reserves the line first (as the fetcher does)", () => {
+    const lines = new LineBudget({ limit: 3 });
+    lines.acquire("a");
+    lines.acquire("b");
+    const t = new SnapshotThrottle({ freeLines: () => lines.available });
+    expect(t.allowance(0).count).toBe(1);
+    const reserved = lines.acquire("snapshot");
+    expect(reserved.ok).toBe(true);
+    // The reserved line is the snapshot's own: issuing it must not count it again.
+    expect(() => {
+      t.issue(1, 0);
+    }).not.toThrow();
+    expect(t.allowance(0).count).toBe(0);
+  });
+
   it("is rate-bound with plenty of lines: 900 snapshots take 10 windows", () => {
     const t = new SnapshotThrottle({ freeLines: () => 10_000 });
     const issuedAt: number[] = [];

@@ -72,13 +72,16 @@ export class SnapshotThrottle {
   }
 
   /**
-   * Records `count` snapshots issued at `nowMs`.
-   * @throws RangeError when that exceeds the allowance (a bug in the caller).
+   * Records `count` snapshots issued at `nowMs`. Only the rate is checked here: free lines were
+   * counted by {@link allowance}, and the caller reserves each snapshot's line before issuing it,
+   * so checking lines again would count a snapshot's own line against it.
+   * @throws RangeError when that exceeds the rate (a bug in the caller).
    */
   issue(count: number, nowMs: number): void {
-    const allowed = this.allowance(nowMs).count;
+    this.#trim(nowMs);
+    const allowed = Math.max(0, this.#perWindow - this.#issued.length);
     if (!Number.isInteger(count) || count < 0 || count > allowed) {
-      throw new RangeError(`cannot issue ${count} snapshots at ${nowMs}: allowance is ${allowed}`);
+      throw new RangeError(`cannot issue ${count} snapshots at ${nowMs}: ${allowed} left in this window`);
     }
     for (let i = 0; i < count; i += 1) this.#issued.push(nowMs);
     this.#outstanding += count;
