@@ -29,3 +29,4 @@ export { offlineScan, parseChainJson, parseProtoJson } from "./offline-scan.js";
 export type { OfflineScanInput } from "./offline-scan.js";
 export { formatScanResult } from "./candidate-table.js";
 export * from "./validation/index.js";
+export { modelOptions, type ModelConfig } from "./model-options.js";

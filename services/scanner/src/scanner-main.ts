@@ -9,6 +9,7 @@ import { createScannerMetrics } from "./scan-metrics.js";
 import { ScannerServiceHandler } from "./scanner-service.js";
 import { SpreadScanner } from "./spread-scanner.js";
 import { MAX_CONCURRENCY_LIMIT } from "./validation/index.js";
+import { modelOptions } from "./model-options.js";
 
 const PREFIX = "SPREADOPS_SCANNER_";
 
@@ -21,6 +22,7 @@ export function scannerOptions() {
   const common = commonOptions("scanner");
   return {
     ...common,
+    ...modelOptions,
     port: option({ ...common.port, default: 8081 }),
     gatewayUrl: option({
       type: z.url(),
@@ -66,7 +68,7 @@ export type ScannerConfig = ConfigOf<ReturnType<typeof scannerOptions>>;
 /** What {@link scannerDefinition} builds the service from; both replaceable for tests. */
 export interface ScannerParts {
   /** The scan engine (pure CPU). */
-  readonly engine: () => SpreadScanEngine;
+  readonly engine: (config: ScannerConfig) => SpreadScanEngine;
   /** The gateway; default: a Connect client of `--gateway-url`, closed at shutdown. */
   readonly gateway?: (config: ScannerConfig) => GatewayPort;
 }
@@ -92,7 +94,7 @@ export function scannerDefinition(version: string, parts: ScannerParts): Service
         gateway = parts.gateway(config);
       }
       const scanner = new SpreadScanner(
-        { engine: parts.engine(), gateway, logger, metrics: createScannerMetrics(metrics) },
+        { engine: parts.engine(config), gateway, logger, metrics: createScannerMetrics(metrics) },
         { fetchTimeoutMs: config.fetchTimeout },
       );
       const service = new ScannerServiceHandler(

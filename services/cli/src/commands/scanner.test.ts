@@ -5,6 +5,7 @@ import type { ScanInput, SpreadScanEngine } from "@spreadops/scanner";
 import { describe, expect, it } from "vitest";
 import type { CommandIo } from "../command.js";
 import { ExitCode } from "../command.js";
+import { documentedOptions, helpOptions } from "../testing/options-docs.js";
 import { scannerCommand } from "./scanner.js";
 
 const DOCS = new URL("../../../../docs/scanner.md", import.meta.url);
@@ -80,33 +81,6 @@ async function run(argv: string[], files: Record<string, string> = { "spy.json":
   return { code, out: out.join(""), err: err.join("") };
 }
 
-interface OptionDoc {
-  readonly env: string;
-  readonly default: string;
-}
-
-function helpOptions(help: string): Map<string, OptionDoc> {
-  const options = new Map<string, OptionDoc>();
-  for (const match of help.matchAll(/^ {2}--(?:\[no-\])?([a-z][a-z-]*)\b.*?\s(?:env (\S+)|\(flag only\))\s*\n {6}.*\n {6}default: ([^;\n]+)/gm)) {
-    options.set(`--${match[1] ?? ""}`, { env: match[2] ?? "", default: match[3] ?? "" });
-  }
-  return options;
-}
-
-/** flag → env and default of a docs table (`| \`--flag\` | \`ENV\` or — | default | meaning |`) under `heading`. */
-function documentedOptions(markdown: string, heading: string): Map<string, OptionDoc> {
-  const start = markdown.indexOf(`\n${heading}\n`);
-  expect(start).toBeGreaterThan(0);
-  const end = markdown.indexOf("\n## ", start + 1);
-  const section = markdown.slice(start, end === -1 ? undefined : end);
-  const options = new Map<string, OptionDoc>();
-  for (const match of section.matchAll(/^\| `(--[a-z][a-z-]*)` \| (?:`([A-Z_]+)`|—) \| ([^|]+) \|/gm)) {
-    const text = (match[3] ?? "").trim();
-    options.set(match[1] ?? "", { env: match[2] ?? "", default: text === "—" ? "none" : text });
-  }
-  return options;
-}
-
 describe("spreadops scanner --help and docs/scanner.md", () => {
   it("document the same service flags with the same env vars and defaults", async () => {
     const { code, out } = await run(["--help"]);
@@ -124,7 +98,7 @@ describe("spreadops scanner --help and docs/scanner.md", () => {
     expect(code).toBe(ExitCode.ok);
     const help = helpOptions(out);
     const docs = documentedOptions(readFileSync(DOCS, "utf8"), "### Options of `scan`");
-    expect(help.size).toBe(10);
+    expect(help.size).toBe(12);
     expect([...docs.keys()].sort()).toEqual([...help.keys()].sort());
     for (const [flag, doc] of help) expect({ flag, ...docs.get(flag) }).toEqual({ flag, ...doc });
   });

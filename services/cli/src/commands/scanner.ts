@@ -5,7 +5,7 @@ import { Direction, FilterSetSchema, ScanResultSchema, SpreadKindSelection, Spre
 import type { FilterSet, SpreadSettings, UnderlyingStats } from "@spreadops/api";
 import { ConfigError, duration, helpRequested, option, parseConfig, renderHelp, runService, toConnectError } from "@spreadops/runtime";
 import type { SpreadScanEngine } from "@spreadops/scanner";
-import { defaultEngine, formatScanResult, offlineScan, parseChainJson, parseProtoJson, scannerDefinition } from "@spreadops/scanner";
+import { defaultEngine, formatScanResult, modelOptions, offlineScan, parseChainJson, parseProtoJson, scannerDefinition, type ModelConfig } from "@spreadops/scanner";
 import { z } from "zod";
 import type { Command, CommandIo } from "../command.js";
 import { ExitCode } from "../command.js";
@@ -32,13 +32,14 @@ export function scanOptions() {
     ivRank: option({ type: z.number().min(0).max(100).optional(), flag: "--iv-rank", description: "The underlying's IV rank, 0-100 (min_iv_rank needs it)." }),
     timeout: option({ type: duration({ min: "10ms" }), flag: "--timeout", default: "30s", description: "Stop the scan after this long (DeadlineExceeded)." }),
     json: option({ type: z.boolean(), flag: "--json", default: false, description: "Print the ScanResult as proto JSON instead of a table." }),
+    ...modelOptions,
   };
 }
 
 /** What the scanner command reads and runs with; tests pass fakes. */
 export interface ScannerCommandDeps {
   /** Default: the scanner's built-in engine. */
-  readonly engine?: () => SpreadScanEngine;
+  readonly engine?: (model: ModelConfig) => SpreadScanEngine;
   /** Reads a text file; default `fs.readFileSync(path, "utf8")`. */
   readonly readText?: (path: string) => string;
 }
@@ -74,7 +75,7 @@ function jsonArgument(value: string, readText: (path: string) => string): string
 }
 
 /** Runs `scanner scan`; resolves to the exit code. */
-export function scanChainFile(io: CommandIo, engine: () => SpreadScanEngine, readText: (path: string) => string): number {
+export function scanChainFile(io: CommandIo, engine: (model: ModelConfig) => SpreadScanEngine, readText: (path: string) => string): number {
   const options = scanOptions();
   if (helpRequested(io.argv)) {
     io.stdout(renderHelp(options, {
@@ -117,7 +118,7 @@ export function scanChainFile(io: CommandIo, engine: () => SpreadScanEngine, rea
     if (config.ivRank !== undefined) underlying.ivRank = config.ivRank;
   }
   try {
-    const result = offlineScan(engine(), { chain, filters, settings, underlying, deadlineMs: Date.now() + config.timeout });
+    const result = offlineScan(engine(config), { chain, filters, settings, underlying, deadlineMs: Date.now() + config.timeout });
     io.stdout(config.json ? `${toJsonString(ScanResultSchema, result, { prettySpaces: 2 })}\n` : formatScanResult(result));
     return ExitCode.ok;
   } catch (error) {

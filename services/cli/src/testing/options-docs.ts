@@ -21,29 +21,32 @@ export async function renderedHelp(command: Command): Promise<{ text: string; co
   return { text: out.join(""), code };
 }
 
-/** flag → env var and default of the help's option blocks (`  --flag <form>   env NAME`, description, `default: …`). */
+/**
+ * flag → env var and default of the help's option blocks (`  --flag <form>   env NAME` or
+ * `(flag only)`, description, `default: …`); a flag-only option has env "".
+ */
 export function helpOptions(help: string): Map<string, OptionDoc> {
   const options = new Map<string, OptionDoc>();
   // Boolean flags print as `--[no-]name`; the docs name them `--name`.
-  for (const match of help.matchAll(/^ {2}--(?:\[no-\])?([a-z][a-z-]*)\b.*?\senv (\S+)\s*\n {6}.*\n {6}default: ([^;\n]+)/gm)) {
+  for (const match of help.matchAll(/^ {2}--(?:\[no-\])?([a-z][a-z-]*)\b.*?\s(?:env (\S+)|\(flag only\))\s*\n {6}.*\n {6}default: ([^;\n]+)/gm)) {
     options.set(`--${match[1] ?? ""}`, { env: match[2] ?? "", default: match[3] ?? "" });
   }
   return options;
 }
 
 /**
- * flag → env var and default of a docs Options table (`| \`--flag\` | \`ENV\` | default | meaning |`)
- * under `heading`, up to the next `## ` heading. `noDefault` lists the words the table uses for
- * "no default" (— always).
+ * flag → env var and default of a docs Options table (`| \`--flag\` | \`ENV\` or — | default | meaning |`)
+ * under the line `heading`, up to the next `## ` heading; a flag-only option (env —) has env "".
+ * `noDefault` lists the words the table uses for "no default" (— always).
  */
 export function documentedOptions(markdown: string, heading: string, noDefault: readonly string[] = []): Map<string, OptionDoc> {
-  const start = markdown.indexOf(heading);
+  const start = markdown.indexOf(`\n${heading}\n`);
   if (start < 0) throw new Error(`no "${heading}" section`);
   const end = markdown.indexOf("\n## ", start + 1);
   const section = markdown.slice(start, end < 0 ? undefined : end);
   const none = new Set(["—", ...noDefault]);
   const options = new Map<string, OptionDoc>();
-  for (const match of section.matchAll(/^\| `(--[a-z][a-z-]*)` \| `([A-Z_]+)` \| ([^|]+) \|/gm)) {
+  for (const match of section.matchAll(/^\| `(--[a-z][a-z-]*)` \| (?:`([A-Z_]+)`|—) \| ([^|]+) \|/gm)) {
     const text = (match[3] ?? "").trim();
     options.set(match[1] ?? "", { env: match[2] ?? "", default: none.has(text) ? "none" : text });
   }
