@@ -2,7 +2,7 @@ import { EventEmitter } from "node:events";
 import { describe, expect, it } from "vitest";
 import type { CommandIo } from "../command.js";
 import { ExitCode } from "../command.js";
-import { allCommand, NOT_YET_BUILT } from "./all.js";
+import { allCommand, NOT_YET_HOSTED } from "./all.js";
 
 /** A process stand-in: captured output and a signal source the test can fire. */
 function fakeProcess(argv: string[]) {
@@ -46,11 +46,12 @@ describe("spreadops all", () => {
     expect(ready.status).toBe(503);
     const body = (await ready.json()) as { checks: { name: string; ok: boolean; message?: string }[] };
     const failing = body.checks.filter((c) => !c.ok).map((c) => c.name);
-    expect(failing.sort()).toEqual(NOT_YET_BUILT.map((c) => c.name).sort());
-    expect(body.checks.find((c) => c.name === "gateway")?.message).toContain("issue 4");
+    expect(failing.sort()).toEqual(NOT_YET_HOSTED.map((c) => c.name).sort());
+    expect(body.checks.find((c) => c.name === "gateway")?.message).toContain("not hosted in this process yet");
+    expect(body.checks.find((c) => c.name === "execution")?.message).toContain("not built yet (issue 6)");
     // The simulator is built: it runs in-process and its check passes.
     expect(body.checks.find((c) => c.name === "tws-sim")?.ok).toBe(true);
-    expect(NOT_YET_BUILT.map((c) => c.name)).not.toContain("tws-sim");
+    expect(NOT_YET_HOSTED.map((c) => c.name)).not.toContain("tws-sim");
 
     const metrics = await (await fetch(`${url}/metrics`)).text();
     expect(metrics).toMatch(/^process_cpu_user_seconds_total/m);

@@ -3,24 +3,27 @@ import { childLogger, commonOptions, option, runService, type ServiceDefinition 
 import { startAdminServer, startSimulator } from "@spreadops/tws-sim";
 import type { Command } from "../command.js";
 
-/** A part of the platform the all-in-one host will run, and the issue that builds it. */
+/** A part of the platform the all-in-one host will run, and why it does not yet. */
 export interface PlannedComponent {
   readonly name: string;
   readonly what: string;
+  /** "built" (runs on its own, e.g. `spreadops gateway`) or "not built". */
+  readonly state: "built" | "not built";
+  /** The issue that brings it into this process. */
   readonly issue: number;
 }
 
 /**
  * The components `spreadops all` does not host yet. Each is a failing readiness check, so
  * `/readyz` says by name what is missing instead of claiming a platform that cannot trade.
- * An entry leaves this list in the issue that builds it.
+ * An entry leaves this list in the issue that hosts it here (issue 7 for the built services).
  */
-export const NOT_YET_BUILT: readonly PlannedComponent[] = [
-  { name: "gateway", what: "TWS session", issue: 4 },
-  { name: "scanner", what: "spread scanner", issue: 5 },
-  { name: "strategy", what: "signals and risk budget", issue: 6 },
-  { name: "execution", what: "order lifecycle", issue: 6 },
-  { name: "controller", what: "Strategy/Trade reconcilers", issue: 7 },
+export const NOT_YET_HOSTED: readonly PlannedComponent[] = [
+  { name: "gateway", what: "TWS session", state: "built", issue: 7 },
+  { name: "scanner", what: "spread scanner", state: "built", issue: 7 },
+  { name: "strategy", what: "signals and risk budget", state: "not built", issue: 6 },
+  { name: "execution", what: "order lifecycle", state: "not built", issue: 6 },
+  { name: "controller", what: "Strategy/Trade reconcilers", state: "not built", issue: 7 },
 ];
 
 function options() {
@@ -59,7 +62,7 @@ function options() {
 }
 
 /** The all-in-one host as a service definition: one server, one readiness, one lifecycle. */
-export function allInOne(version: string, pending: readonly PlannedComponent[] = NOT_YET_BUILT) {
+export function allInOne(version: string, pending: readonly PlannedComponent[] = NOT_YET_HOSTED) {
   const definition: ServiceDefinition<ReturnType<typeof options>> = {
     name: "all",
     version,
@@ -79,7 +82,10 @@ export function allInOne(version: string, pending: readonly PlannedComponent[] =
       simLogger.info({ tws: `${sim.address.host}:${sim.address.port}`, admin: admin.address.url }, "tws-sim ready");
 
       for (const component of pending) {
-        const reason = `${component.what}: not built yet (issue ${component.issue})`;
+        const reason =
+          component.state === "built"
+            ? `${component.what}: built (spreadops ${component.name}), not hosted in this process yet (issue ${component.issue})`
+            : `${component.what}: not built yet (issue ${component.issue})`;
         readiness.add(component.name, () => {
           throw new Error(reason);
         });
