@@ -249,4 +249,19 @@ describe("help", () => {
     expect(described["twsHost"]).toBe("tws");
     expect(JSON.stringify(described)).not.toContain(TOKEN);
   });
+
+  it("describeConfig shows an option with logAs the way it says (e.g. a masked account)", () => {
+    const account = defineOptions({
+      account: option({
+        type: z.string(),
+        flag: "--account",
+        default: "DU1234567",
+        description: "Account.",
+        logAs: (value: string) => `${value.slice(0, 2)}****${value.slice(-3)}`,
+      }),
+    });
+    const described = describeConfig(account, parseConfig(account, { argv: ["--account", "U7654321"], env: {} }));
+    expect(described["account"]).toBe("U7****321");
+    expect(JSON.stringify(described)).not.toContain("7654321");
+  });
 });

@@ -23,6 +23,11 @@ export interface OptionSpec<T extends z.ZodType = z.ZodType> {
   readonly default?: z.input<T> | string;
   /** Never echo the value: not in errors, not in `--help`, not in {@link describeConfig}. */
   readonly secret?: boolean;
+  /**
+   * How the value appears in {@link describeConfig} (the startup log line) when it may be shown
+   * but not in full, e.g. an account number through `redactAccount`.
+   */
+  readonly logAs?: (value: z.output<T>) => unknown;
 }
 
 /** A service's options, keyed by the name the parsed config uses. */
@@ -506,14 +511,17 @@ export function renderHelp(options: OptionSpecs, text: HelpText): string {
 
 /**
  * The parsed config as a plain object fit for a startup log line: secrets that are set become
- * `[REDACTED]`, durations stay in milliseconds.
+ * `[REDACTED]`, options with `logAs` appear as it shows them, durations stay in milliseconds.
  */
 export function describeConfig<O extends OptionSpecs>(options: O, config: ConfigOf<O>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const values = config as Readonly<Record<string, unknown>>;
   for (const [key, spec] of Object.entries(options)) {
     const value = values[key];
-    out[key] = spec.secret === true && value !== undefined ? REDACTED : value;
+    if (value === undefined) out[key] = value;
+    else if (spec.secret === true) out[key] = REDACTED;
+    else if (spec.logAs !== undefined) out[key] = spec.logAs(value);
+    else out[key] = value;
   }
   return out;
 }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { commonOptions, duration, option, runService, type ServiceDefinition } from "@spreadops/runtime";
+import { commonOptions, duration, option, redactAccount, runService, type ServiceDefinition } from "@spreadops/runtime";
 import { simulatorHttpHandlers, startSimulator, type RunningSimulator } from "@spreadops/tws-sim";
 import type { Command } from "../command.js";
 
@@ -66,6 +66,8 @@ export function simOptions() {
       flag: "--account",
       default: "DU1234567",
       description: "The one managed account (paper accounts start with DU).",
+      // Even a simulated account number is never logged in full: logs get copied around.
+      logAs: (account: string) => redactAccount(account),
     }),
     startingCash: option({
       type: z.number().positive(),
