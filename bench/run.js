@@ -3,6 +3,7 @@
 import console from "node:console";
 import process from "node:process";
 import { run as ivGreeks } from "./iv-greeks.js";
+import { run as orderPath } from "./order-path.js";
 import { run as scanner } from "./scanner.js";
 import { run as twsSim } from "./tws-sim.js";
 
@@ -14,6 +15,8 @@ const benches = [
   () => twsSim(),
   // The vertical-spread scan engine: 10,000 contracts, 50 × 2,000, 100,000 (three results).
   () => scanner(),
+  // The order path: PlaceSpread → simulator acknowledgment through execution + gateway (200 orders).
+  () => orderPath(),
 ];
 let failed = false;
 for (const bench of benches) {

@@ -2,9 +2,11 @@
 import { readFileSync } from "node:fs";
 import { runCli } from "./cli.js";
 import { allCommand } from "./commands/all.js";
+import { executionCommand } from "./commands/execution.js";
 import { gatewayCommand } from "./commands/gateway.js";
 import { scannerCommand } from "./commands/scanner.js";
 import { simCommand } from "./commands/sim.js";
+import { strategyCommand } from "./commands/strategy.js";
 
 // The one place that touches the real process: everything below takes its io as an argument.
 const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
@@ -20,7 +22,7 @@ const code = await runCli(
     stdoutIsTty: process.stdout.isTTY,
     signals: process,
   },
-  [allCommand(version), gatewayCommand(version), scannerCommand(version), simCommand(version)],
+  [allCommand(version), executionCommand(version), gatewayCommand(version), scannerCommand(version), simCommand(version), strategyCommand(version)],
   { programName: "spreadops", version },
 );
 process.exit(code);
