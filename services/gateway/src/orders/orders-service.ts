@@ -118,7 +118,12 @@ export class OrdersService implements OrdersArea {
     });
     // The connection re-requests open orders itself; completed orders and executions (fills
     // while the socket was down) are fetched here.
+    // A session that ends may take pushed updates with it: the next session starts unsynced.
+    connection.onEvent("status", (status) => {
+      if (status.state !== "connected") this.#refresher.invalidate();
+    }, signal);
     connection.onEvent("restored", () => {
+      this.#refresher.invalidate();
       this.#refresher.refresh("control").catch((error: unknown) => {
         this.#logger.warn({ err: error }, "order mirror refresh after (re)connect failed");
       });
@@ -150,9 +155,9 @@ export class OrdersService implements OrdersArea {
     const { orderRef, action } = idempotencyKey(order);
     return this.#locks.run(`${orderRef}\u0000${action}`, async () => {
       this.#connection.checkAvailable("order");
-      // Fail closed: without a fresh view of open/completed orders and executions we cannot
-      // know that no order carries this orderRef, so nothing is placed.
-      await this.#refresher.refresh("order");
+      // Fail closed: without a complete view of open/completed orders and executions on this
+      // TWS session we cannot know that no order carries this orderRef, so nothing is placed.
+      await this.#refresher.ensureSynced("order");
       const existing = this.#findExisting(orderRef, order.action);
       if (existing !== undefined) {
         this.#metrics?.placed("adopted");
@@ -172,6 +177,9 @@ export class OrdersService implements OrdersArea {
         await this.#waitAck(record, () => this.#connection.send("order", (api) => api.placeOrder(orderId, ib.contract, ib.order)), (o) => o.status !== OrderStatus.UNSPECIFIED || o.rejection !== undefined);
       } catch (error) {
         this.#mirror.forget(orderId);
+        // The order may have reached TWS without its acknowledgment reaching us: re-read
+        // everything before the next placement decides that no order carries this orderRef.
+        this.#refresher.invalidate();
         throw error;
       }
       this.#sentAt.set(orderId, this.#clock.now());
@@ -228,7 +236,7 @@ export class OrdersService implements OrdersArea {
   }
 
   async listOrders(request: ListOrdersRequest): Promise<ListOrdersResponse> {
-    await this.#refresher.refresh("control");
+    await this.#refresher.ensureSynced("control");
     const refs = new Set(request.orderRefs);
     const orders = this.#mirror
       .orders()

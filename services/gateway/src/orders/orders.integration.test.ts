@@ -207,6 +207,18 @@ describe("OrdersService against tws-sim", () => {
     expect(placed()).toBe(before);
   });
 
+  it("reads completed orders and executions once per TWS session, not before every placement", async () => {
+    const reads = (): number => sim.server.stats().messages.receivedByType.reqCompletedOrders ?? 0;
+    const before = reads();
+    await gw.orders.placeOrder({ $typeName: "spreadops.v1.PlaceOrderRequest", order: bullPut("trade-synced-1", -round05(credit + 1)) });
+    await gw.orders.placeOrder({ $typeName: "spreadops.v1.PlaceOrderRequest", order: bullPut("trade-synced-2", -round05(credit + 1)) });
+    // The mirror was synced by the earlier calls of this session and has stayed complete since.
+    expect(reads()).toBe(before);
+    // An adoption still finds an order the mirror learnt of by TWS's own pushes.
+    const again = await gw.orders.placeOrder({ $typeName: "spreadops.v1.PlaceOrderRequest", order: bullPut("trade-synced-1", -round05(credit + 1)) });
+    expect(again.adopted).toBe(true);
+  });
+
   it("reports positions and the account summary after the fill", async () => {
     const { positions } = await gw.orders.getPositions({ $typeName: "spreadops.v1.GetPositionsRequest", symbol: "SPY" });
     const byConId = new Map(positions.map((p) => [p.contract?.conId, p]));
