@@ -107,7 +107,7 @@ export async function run() {
   const added = placeSpread.map((x, i) => x - (placeOrder[i] ?? 0)).sort((a, b) => a - b);
   const addedP99 = percentile(added, 99);
   return {
-    name: "execution_place_spread",
+    bench: "execution_place_spread",
     orders: ORDERS,
     acknowledged,
     place_spread_p50_ms: ms(percentile(placeSpread, 50)),
