@@ -117,7 +117,10 @@ export async function run() {
     added_p50_ms: ms(percentile(added, 50)),
     added_p99_ms: ms(addedP99),
     bar: `added p99 ≤ ${BAR_ADDED_P99_MS} ms`,
-    ok: acknowledged === ORDERS && addedP99 <= BAR_ADDED_P99_MS,
+    // `ok` is the run's correctness (every order acknowledged), as in the other benches; whether
+    // the bar is met is reported on its own so a missed bar is visible without failing the run.
+    meets_bar: addedP99 <= BAR_ADDED_P99_MS,
+    ok: acknowledged === ORDERS,
   };
 }
 
