@@ -68,6 +68,8 @@ export {
   createServerTracingInterceptor,
 } from "./tracing-interceptors.js";
 export type { TracingInterceptorOptions } from "./tracing-interceptors.js";
+export { connectService } from "./service-client.js";
+export type { ServiceClientOptions, ServiceConnection } from "./service-client.js";
 
 export { Lifecycle } from "./shutdown.js";
 export type { CloseResult, LifecycleOptions, ShutdownReport, SignalSource } from "./shutdown.js";

@@ -1,8 +1,6 @@
 import type { Interceptor } from "@connectrpc/connect";
-import { createClient } from "@connectrpc/connect";
-import { createConnectTransport, Http2SessionManager } from "@connectrpc/connect-node";
 import { GatewayService } from "@spreadops/api";
-import { createClientTracingInterceptor } from "@spreadops/runtime";
+import { connectService } from "@spreadops/runtime";
 import type { GatewayPort } from "./gateway-port.js";
 
 /** A gateway client and the way to release its HTTP/2 session. */
@@ -20,21 +18,7 @@ export interface GatewayClientOptions {
   readonly interceptors?: readonly Interceptor[];
 }
 
-/**
- * A Connect client of GatewayService over HTTP/2 (h2c): one multiplexed session for every
- * concurrent chain fetch, with the runtime's client tracing interceptor so a scan's trace
- * continues into the gateway. The session is owned here so shutdown can close it.
- */
+/** The gateway through the runtime's one service client (HTTP/2, trace propagation). */
 export function connectGateway(options: GatewayClientOptions): GatewayConnection {
-  const sessionManager = new Http2SessionManager(options.baseUrl);
-  const transport = createConnectTransport({
-    baseUrl: options.baseUrl,
-    httpVersion: "2",
-    sessionManager,
-    interceptors: [createClientTracingInterceptor(), ...(options.interceptors ?? [])],
-  });
-  return {
-    client: createClient(GatewayService, transport),
-    close: () => { sessionManager.abort(); },
-  };
+  return connectService(GatewayService, options);
 }
