@@ -55,4 +55,11 @@ describe("connectService", () => {
     connection.close();
     expect(calls).toEqual(["Echo"]);
   });
+
+  it("registers its close with a lifecycle when given one, so shutdown releases the session", () => {
+    const registered: string[] = [];
+    const connection = connectService(EchoService, { baseUrl, lifecycle: { register: (name) => registered.push(name) } });
+    expect(registered).toEqual([`${EchoService.name}-client`]);
+    connection.close();
+  });
 });

@@ -2,6 +2,7 @@ import type { DescService } from "@bufbuild/protobuf";
 import type { Client, Interceptor } from "@connectrpc/connect";
 import { createClient } from "@connectrpc/connect";
 import { createConnectTransport, Http2SessionManager } from "@connectrpc/connect-node";
+import type { Lifecycle } from "./shutdown.js";
 import { createClientTracingInterceptor } from "./tracing-interceptors.js";
 
 /** A Connect client of another SpreadOps service and the way to release its HTTP/2 session. */
@@ -17,6 +18,8 @@ export interface ServiceClientOptions {
   readonly baseUrl: string;
   /** Extra interceptors, after the tracing one. */
   readonly interceptors?: readonly Interceptor[];
+  /** When given, the session is closed at shutdown (registered as `<ServiceName>-client`). */
+  readonly lifecycle?: Pick<Lifecycle, "register">;
 }
 
 /**
@@ -33,10 +36,9 @@ export function connectService<S extends DescService>(service: S, options: Servi
     sessionManager,
     interceptors: [createClientTracingInterceptor(), ...(options.interceptors ?? [])],
   });
-  return {
-    client: createClient(service, transport),
-    close: () => {
-      sessionManager.abort();
-    },
+  const close = (): void => {
+    sessionManager.abort();
   };
+  options.lifecycle?.register(`${service.name}-client`, close);
+  return { client: createClient(service, transport), close };
 }

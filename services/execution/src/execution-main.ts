@@ -93,14 +93,7 @@ export function executionDefinition(version: string, parts: ExecutionParts = {})
     summary: "Order lifecycle of vertical spreads: preview, risk gate, idempotent placement, price walk, fills, exits.",
     options: executionOptions(),
     start({ config, logger, metrics, lifecycle }) {
-      let gateway: GatewayPort;
-      if (parts.gateway === undefined) {
-        const connection = connectGateway({ baseUrl: config.gatewayUrl });
-        lifecycle.register("gateway-client", () => { connection.close(); });
-        gateway = connection.client;
-      } else {
-        gateway = parts.gateway(config);
-      }
+      const gateway: GatewayPort = parts.gateway?.(config) ?? connectGateway({ baseUrl: config.gatewayUrl, lifecycle }).client;
       const killSwitch = new KillSwitch(config.killSwitch);
       const executor = new SpreadExecutor(
         { gateway, clock: systemClock, logger, metrics: createExecutionMetrics(metrics), killSwitch },

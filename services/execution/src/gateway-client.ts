@@ -1,6 +1,5 @@
-import type { Interceptor } from "@connectrpc/connect";
 import { GatewayService } from "@spreadops/api";
-import { connectService } from "@spreadops/runtime";
+import { connectService, type ServiceClientOptions } from "@spreadops/runtime";
 import type { GatewayPort } from "./gateway-port.js";
 
 /** A gateway client and the way to release its HTTP/2 session. */
@@ -11,6 +10,6 @@ export interface GatewayConnection {
 }
 
 /** The gateway through the runtime's one service client (HTTP/2, trace propagation). */
-export function connectGateway(options: { readonly baseUrl: string; readonly interceptors?: readonly Interceptor[] }): GatewayConnection {
+export function connectGateway(options: ServiceClientOptions): GatewayConnection {
   return connectService(GatewayService, options);
 }

@@ -85,14 +85,7 @@ export function scannerDefinition(version: string, parts: ScannerParts): Service
     summary: "Stateless, CPU-bound vertical-spread scanner: option chains (from the gateway or inline) + filters -> ranked spreads.",
     options: scannerOptions(),
     start({ config, logger, metrics, lifecycle }) {
-      let gateway: GatewayPort;
-      if (parts.gateway === undefined) {
-        const connection = connectGateway({ baseUrl: config.gatewayUrl });
-        lifecycle.register("gateway-client", () => { connection.close(); });
-        gateway = connection.client;
-      } else {
-        gateway = parts.gateway(config);
-      }
+      const gateway: GatewayPort = parts.gateway?.(config) ?? connectGateway({ baseUrl: config.gatewayUrl, lifecycle }).client;
       const scanner = new SpreadScanner(
         { engine: parts.engine(config), gateway, logger, metrics: createScannerMetrics(metrics) },
         { fetchTimeoutMs: config.fetchTimeout },

@@ -27,5 +27,3 @@ export { firstViolationError, impliedDirection, indicatorName, isValidTimeZone, 
 export type { SpecViolation } from "./validation.js";
 export { createStrategyMetrics } from "./strategy-metrics.js";
 export type { StrategyMetrics } from "./strategy-metrics.js";
-export { connect } from "./clients.js";
-export type { Connection } from "./clients.js";

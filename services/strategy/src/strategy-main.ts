@@ -1,8 +1,7 @@
 import { ExecutionService, GatewayService, ScannerService } from "@spreadops/api";
 import type { ConfigOf, ServiceDefinition } from "@spreadops/runtime";
-import { commonOptions, duration, option, systemClock } from "@spreadops/runtime";
+import { commonOptions, connectService, duration, option, systemClock } from "@spreadops/runtime";
 import { z } from "zod";
-import { connect } from "./clients.js";
 import { StrategyEvaluator } from "./evaluator.js";
 import { ExecutionOpenTrades } from "./open-trades.js";
 import type { OpenTradesPort, StrategyGatewayPort, StrategyScannerPort } from "./ports.js";
@@ -51,15 +50,10 @@ export function strategyDefinition(version: string, parts: StrategyParts = {}): 
     summary: "Strategy evaluation: universe, entry signals, spread kind, scan and risk budget -> spread proposals (never places orders).",
     options: strategyOptions(),
     start({ config, logger, metrics, lifecycle }) {
-      const open = <S extends Parameters<typeof connect>[0]>(name: string, service: S, url: string) => {
-        const connection = connect(service, url);
-        lifecycle.register(`${name}-client`, () => { connection.close(); });
-        return connection.client;
-      };
       const now = parts.now ?? (() => systemClock.now());
-      const gateway = parts.gateway?.(config) ?? open("gateway", GatewayService, config.gatewayUrl);
-      const scanner = parts.scanner?.(config) ?? open("scanner", ScannerService, config.scannerUrl);
-      const openTrades = parts.openTrades?.(config) ?? new ExecutionOpenTrades(open("execution", ExecutionService, config.executionUrl), { now, timeZone: config.exchangeTimezone });
+      const gateway = parts.gateway?.(config) ?? connectService(GatewayService, { baseUrl: config.gatewayUrl, lifecycle }).client;
+      const scanner = parts.scanner?.(config) ?? connectService(ScannerService, { baseUrl: config.scannerUrl, lifecycle }).client;
+      const openTrades = parts.openTrades?.(config) ?? new ExecutionOpenTrades(connectService(ExecutionService, { baseUrl: config.executionUrl, lifecycle }).client, { now, timeZone: config.exchangeTimezone });
       const evaluator = new StrategyEvaluator(
         { gateway, scanner, openTrades, now, logger, metrics: createStrategyMetrics(metrics) },
         { gatewayTimeoutMs: config.gatewayTimeout, scanTimeoutMs: config.scanTimeout },

@@ -9,14 +9,13 @@ import { createConnectTransport, Http2SessionManager } from "@connectrpc/connect
 import { Direction, DropReason, GatewayService, Indicator, ScannerService, SpreadKind, SpreadKindSelection, StrategyService } from "@spreadops/api";
 import { buildGateway, gatewayAreas, gatewayOptions } from "@spreadops/gateway";
 import type { Clock, RunningService } from "@spreadops/runtime";
-import { buildServer, createLogger, createMetrics, defaultServerInterceptors, Lifecycle, parseConfig, Readiness, serviceMain, systemClock } from "@spreadops/runtime";
+import { buildServer, connectService, createLogger, createMetrics, defaultServerInterceptors, Lifecycle, parseConfig, Readiness, serviceMain, systemClock } from "@spreadops/runtime";
 import { defaultEngine, scannerDefinition } from "@spreadops/scanner";
 import type { ScannerConfig } from "@spreadops/scanner";
 import type { RunningSimulator } from "@spreadops/tws-sim";
 import { startSimulator } from "@spreadops/tws-sim";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { OpenTradesSnapshot } from "./risk-budget.js";
-import { connect } from "./clients.js";
 import { StrategyEvaluator } from "./evaluator.js";
 import { registerStrategyRoutes } from "./routes.js";
 import { createStrategyMetrics } from "./strategy-metrics.js";
@@ -77,8 +76,8 @@ describe("Evaluate over strategy + scanner + gateway + simulator", () => {
     });
     // One serviceMain per process (tracing is process-wide): the strategy is wired by hand from
     // the same parts its definition uses, on a real server.
-    const gatewayClient = connect(GatewayService, gatewayAddress.url);
-    const scannerClient = connect(ScannerService, scanner?.address.url ?? "");
+    const gatewayClient = connectService(GatewayService, { baseUrl: gatewayAddress.url });
+    const scannerClient = connectService(ScannerService, { baseUrl: scanner?.address.url ?? "" });
     closers.push(() => { gatewayClient.close(); }, () => { scannerClient.close(); });
     const strategyMetrics = createMetrics({ service: "strategy-it", defaultMetrics: false });
     const evaluator = new StrategyEvaluator(
