@@ -1,0 +1,2 @@
+export * from "./store/types.js";
+export * from "./crd/types.js";
