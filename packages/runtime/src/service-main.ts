@@ -109,6 +109,12 @@ export interface ServiceIO {
 /** {@link ServiceIO} plus the way to end the process, for {@link serviceMain}. */
 export interface ProcessIO extends ServiceIO {
   readonly exit: (code: number) => void;
+  /**
+   * Tracing already set up by a host that runs several services in one process (the
+   * all-in-one): OpenTelemetry's provider is process-global, so the hosted services share the
+   * host's instead of each registering one. The host shuts it down, not the hosted service.
+   */
+  readonly tracing?: Tracing;
 }
 
 /** The real process: argv, env, stdio, signals and `process.exit`. For a service's main only. */
@@ -235,18 +241,23 @@ export async function serviceMain<O extends CommonOptions>(
   };
 
   let tracing: Tracing;
-  try {
-    tracing = setupTracing({
-      serviceName: definition.name,
-      ...(definition.version === undefined ? {} : { serviceVersion: definition.version }),
-      ...(common.otlpEndpoint === undefined ? {} : { endpoint: common.otlpEndpoint }),
-      env: io.env,
-      logger,
-    });
-  } catch (error) {
-    return fail("setting up tracing failed", error);
+  if (io.tracing !== undefined) {
+    tracing = io.tracing;
+  } else {
+    try {
+      tracing = setupTracing({
+        serviceName: definition.name,
+        ...(definition.version === undefined ? {} : { serviceVersion: definition.version }),
+        ...(common.otlpEndpoint === undefined ? {} : { endpoint: common.otlpEndpoint }),
+        env: io.env,
+        logger,
+      });
+    } catch (error) {
+      return fail("setting up tracing failed", error);
+    }
+    const own = tracing;
+    lifecycle.register("tracing", () => own.shutdown());
   }
-  lifecycle.register("tracing", () => tracing.shutdown());
   if (tracing.exportUrl !== undefined) logger.info({ url: tracing.exportUrl }, "exporting traces");
 
   const metrics = createMetrics({ service: definition.name });

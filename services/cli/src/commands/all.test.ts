@@ -1,8 +1,11 @@
 import { EventEmitter } from "node:events";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { CommandIo } from "../command.js";
 import { ExitCode } from "../command.js";
-import { allCommand, NOT_YET_HOSTED } from "./all.js";
+import { allCommand } from "./all.js";
 
 /** A process stand-in: captured output and a signal source the test can fire. */
 function fakeProcess(argv: string[]) {
@@ -22,50 +25,52 @@ function fakeProcess(argv: string[]) {
   return { io, out, err, signals };
 }
 
-async function waitFor<T>(get: () => T | undefined, timeoutMs = 5000): Promise<T> {
+async function waitFor<T>(get: () => T | undefined | Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const value = get();
+    const value = await get();
     if (value !== undefined) return value;
     if (Date.now() > deadline) throw new Error("timed out");
-    await new Promise((r) => setTimeout(r, 10));
+    await new Promise((r) => setTimeout(r, 50));
   }
 }
 
+const EPHEMERAL = ["--port", "0", "--port-base", "0", "--store-port", "0", "--sim-port", "0", "--sim-admin-port", "0", "--log-format", "json", "--log-level", "warn"];
+
 describe("spreadops all", () => {
-  it("serves health and metrics, reports unbuilt components by name on /readyz, and stops on SIGTERM", async () => {
-    const { io, err, signals } = fakeProcess(["--port", "0", "--sim-port", "0", "--sim-admin-port", "0", "--log-format", "json"]);
+  it("hosts every part on its own port, reports each by name on /readyz, and stops on SIGTERM", { timeout: 60_000 }, async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "spreadops-all-"));
+    const { io, err, signals } = fakeProcess([...EPHEMERAL, "--data-dir", dataDir, "--manifests", ""]);
     const exit = allCommand("0.0.0-test").run(io);
 
-    const url = await waitFor(() => /on (http:\/\/\S+)/.exec(err.join(""))?.[1]);
+    const banner = await waitFor(() => (err.join("").includes("is up") ? err.join("") : undefined));
+    const url = /platform\s+(http:\/\/\S+)\/readyz/.exec(banner)?.[1];
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const urls: Record<string, string> = {};
+    for (const m of banner.matchAll(/^\s+(gateway|scanner|strategy|execution|controller)\s+(http:\/\/\S+)/gm)) urls[m[1] ?? ""] = m[2] ?? "";
+    expect(Object.keys(urls).sort()).toEqual(["controller", "execution", "gateway", "scanner", "strategy"]);
+    // Each service is a real server of its own: distinct ports, each with its own health endpoint.
+    expect(new Set(Object.values(urls)).size).toBe(5);
+    for (const serviceUrl of Object.values(urls)) expect((await fetch(`${serviceUrl}/healthz`)).status).toBe(200);
 
-    expect((await fetch(`${url}/healthz`)).status).toBe(200);
-
-    const ready = await fetch(`${url}/readyz`);
-    expect(ready.status).toBe(503);
-    const body = (await ready.json()) as { checks: { name: string; ok: boolean; message?: string }[] };
-    const failing = body.checks.filter((c) => !c.ok).map((c) => c.name);
-    expect(failing.sort()).toEqual(NOT_YET_HOSTED.map((c) => c.name).sort());
-    expect(body.checks.find((c) => c.name === "gateway")?.message).toContain("not hosted in this process yet");
-    expect(body.checks.find((c) => c.name === "execution")?.message).toContain("not built yet (issue 6)");
-    // The simulator is built: it runs in-process and its check passes.
-    expect(body.checks.find((c) => c.name === "tws-sim")?.ok).toBe(true);
-    expect(NOT_YET_HOSTED.map((c) => c.name)).not.toContain("tws-sim");
-
-    const metrics = await (await fetch(`${url}/metrics`)).text();
-    expect(metrics).toMatch(/^process_cpu_user_seconds_total/m);
+    // Ready once the gateway's TWS session to the simulator is up.
+    const ready = await waitFor(async () => {
+      const response = await fetch(`${url ?? ""}/readyz`);
+      return response.status === 200 ? ((await response.json()) as { checks: { name: string; ok: boolean }[] }) : undefined;
+    });
+    expect(ready.checks.map((c) => c.name)).toEqual(expect.arrayContaining(["tws-sim", "gateway", "scanner", "strategy", "execution", "store", "controller"]));
 
     signals.emit("SIGTERM", "SIGTERM");
     expect(await exit).toBe(ExitCode.ok);
-    await expect(fetch(`${url}/healthz`)).rejects.toThrow();
+    await expect(fetch(`${url ?? ""}/healthz`)).rejects.toThrow();
+    for (const serviceUrl of Object.values(urls)) await expect(fetch(`${serviceUrl}/healthz`)).rejects.toThrow();
   });
 
   it("refuses a bad port with the variable, the expected form and the value given", async () => {
-    const { io, err } = fakeProcess(["--port", "eighty"]);
+    const { io, err } = fakeProcess(["--port-base", "eighty"]);
     expect(await allCommand("0.0.0-test").run(io)).toBe(ExitCode.config);
     const message = err.join("");
-    expect(message).toContain("--port");
+    expect(message).toContain("--port-base");
     expect(message).toContain("eighty");
   });
 
@@ -73,7 +78,6 @@ describe("spreadops all", () => {
     const { io, out } = fakeProcess(["--help"]);
     expect(await allCommand("0.0.0-test").run(io)).toBe(ExitCode.ok);
     const help = out.join("");
-    expect(help).toContain("SPREADOPS_ALL_PORT");
-    expect(help).toContain("127.0.0.1");
+    for (const text of ["SPREADOPS_ALL_PORT_BASE", "--tws-host", "--client-id", "--data-dir", "127.0.0.1"]) expect(help).toContain(text);
   });
 });

@@ -1,0 +1,91 @@
+import { join, resolve } from "node:path";
+import { controllerDefinition } from "@spreadops/controller";
+import {
+  compileCrdValidator, crds, generateStoreApiToken, openFileStore, startStoreApiServer, writeKubeconfig,
+  type CustomResourceDefinition, type EmbeddedStore, type ResourceType, type TypeRegistration,
+} from "@spreadops/resources";
+import { childLogger } from "@spreadops/runtime";
+import { hostService } from "./host-service.js";
+import { loadStartManifests } from "./start-manifests.js";
+import type { PlatformContext, PlatformEndpoints } from "./platform.js";
+import { sharedFlags, reportReadiness } from "./platform.js";
+
+/** Where the control plane can be reached. */
+export interface ControlPlaneEndpoints {
+  readonly controller: string;
+  /** The embedded store's Kubernetes-style API. */
+  readonly storeApi: string;
+  /** kubeconfig for `spreadops get|apply|…` (and kubectl) against the embedded store. */
+  readonly kubeconfig: string;
+  readonly storeFile: string;
+  /** What the start manifests did, one line per object. */
+  readonly loaded: readonly string[];
+}
+
+const typeOf = (crd: CustomResourceDefinition): ResourceType => {
+  const version = crd.spec.versions.find((v) => v.storage) ?? crd.spec.versions[0];
+  return { group: crd.spec.group, version: version?.name ?? "", kind: crd.spec.names.kind, plural: crd.spec.names.plural, namespaced: crd.spec.scope === "Namespaced" };
+};
+
+/**
+ * The CRDs as the embedded store serves them: each type validated by its shipped CRD's schema
+ * and CEL rules, as the API server would (same YAML as `kubectl apply -f k8s/crds`).
+ */
+export function crdTypes(): TypeRegistration[] {
+  return crds().map((crd) => {
+    const validator = compileCrdValidator(crd);
+    // The stored object goes along on updates, so transition rules (oldSelf) hold as on a cluster.
+    return { type: typeOf(crd), validate: (object, context) => validator.validate(object, context) };
+  });
+}
+
+/**
+ * The control plane of the all-in-one: the embedded store (a file in the data dir), its
+ * Kubernetes-style API with a kubeconfig for the CLI, the start manifests, and the controller
+ * as a hosted service reconciling over the store.
+ */
+export async function startControlPlane(context: PlatformContext, services: PlatformEndpoints["services"]): Promise<ControlPlaneEndpoints> {
+  const { config, version, io, logger, lifecycle, readiness, tracing } = context;
+  const dataDir = resolve(config.dataDir);
+  const types = crdTypes();
+  const store: EmbeddedStore = await openFileStore({ dataDir, types });
+  lifecycle.register("store", () => store.close());
+
+  const token = generateStoreApiToken();
+  const storeLogger = childLogger(logger, { component: "store-api" });
+  const api = await startStoreApiServer({
+    store,
+    types: types.map((t) => t.type),
+    token,
+    host: config.host,
+    port: config.storePort,
+    // kubectl's `get` shows the CRDs' printer columns, as on a cluster.
+    printerColumns: Object.fromEntries(crds().map((crd) => [crd.metadata.name, crd.spec.versions.find((v) => v.storage)?.additionalPrinterColumns ?? []])),
+    onInternalError: (error) => { storeLogger.error({ err: error }, "store API request failed"); },
+  });
+  lifecycle.register("store-api", () => api.close());
+  const kubeconfig = join(dataDir, "kubeconfig");
+  await writeKubeconfig(kubeconfig, {
+    server: api.url,
+    token,
+    namespace: config.namespace,
+    ...(api.certificateAuthority === undefined ? {} : { certificateAuthority: api.certificateAuthority }),
+  });
+  readiness.add("store", () => ({ ok: true, message: `${join(dataDir, "store.json")}, API ${api.url}` }));
+
+  const loaded = config.manifests === "" ? [] : await loadStartManifests(store, resolve(config.manifests), config.namespace);
+  for (const line of loaded) logger.info({ manifest: line }, "start manifest");
+
+  const controller = await hostService(controllerDefinition(version, { store: () => store, env: io.env }), [
+    ...sharedFlags(config, "controller"),
+    "--strategy-url", services.strategy,
+    "--execution-url", services.execution,
+    "--gateway-url", services.gateway,
+    // One process, one controller: there is nobody to elect against.
+    "--leader-election", "off",
+  ], io, tracing);
+  lifecycle.register("controller", async () => { await controller.stop(); });
+  reportReadiness(readiness, "controller", controller);
+
+  return { controller: controller.address.url, storeApi: api.url, kubeconfig, storeFile: join(dataDir, "store.json"), loaded };
+}
