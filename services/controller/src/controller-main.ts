@@ -1,7 +1,7 @@
 import { ExecutionService, GatewayService, StrategyService } from "@spreadops/api";
 import type { ResourceStore } from "@spreadops/resources";
 import { createKubernetesResourceStore } from "@spreadops/resources";
-import type { ConfigOf, ServiceDefinition } from "@spreadops/runtime";
+import type { Clock, ConfigOf, ServiceDefinition } from "@spreadops/runtime";
 import {
   commonOptions, connectService, createLeadership, duration, findKubeConfig, instrumentLeadership, leaderElectionOptions, option, systemClock,
 } from "@spreadops/runtime";
@@ -46,6 +46,8 @@ export interface ControllerParts {
   readonly strategy?: (config: ControllerConfig) => StrategyPort;
   readonly execution?: (config: ControllerConfig) => ExecutionPort;
   readonly gateway?: (config: ControllerConfig) => GatewayPort;
+  /** Wall clock and timers; default the system clock (the all-in-one passes the simulator's market time). */
+  readonly clock?: Clock;
   /** Receives the controller once built. */
   readonly onController?: (controller: Controller) => void;
   /** Environment for finding the cluster; default `process.env`. */
@@ -76,7 +78,7 @@ export function controllerDefinition(version: string, parts: ControllerParts = {
       const leadership = createLeadership({ config, logger, env });
       instrumentLeadership(leadership, { component: "controller", metrics, readiness, lifecycle });
       const controller = buildController({
-        store, strategy, execution, gateway, clock: systemClock, logger, metrics, leadership, workers: config.workers,
+        store, strategy, execution, gateway, clock: parts.clock ?? systemClock, logger, metrics, leadership, workers: config.workers,
         ...(config.namespace === undefined ? {} : { namespace: config.namespace }),
         tuning: {
           statusRefreshMs: config.statusRefresh,

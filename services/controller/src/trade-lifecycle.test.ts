@@ -66,15 +66,20 @@ describe("Trade lifecycle over the embedded store", () => {
     expect(h.executionService.ordersSent).toBe(1);
   });
 
-  it("manual approval: the Trade waits in Proposed until a person approves, then places non-automatic", async () => {
+  it("manual approval: the Trade waits in Proposed with the preview a person needs, then places non-automatic", async () => {
     h = new Harness();
     await h.controller.start();
     await h.apply("manual", strategySpec({ execution: { approval: "manual" } }));
-    const waiting = await h.tradeReaches("Proposed");
+    await h.tradeReaches("Proposed");
+    // The what-if is attached while it waits (one preview, not one per reconcile); nothing is placed.
+    const waiting = await h.tradeMatches((t) => t.status?.preview !== undefined, "a preview on the proposed trade");
     expect(waiting.spec?.approved).toBe(false);
+    expect(waiting.status?.phase).toBe("Proposed");
     expect(waiting.status?.message).toContain("waiting for approval");
+    expect(waiting.status?.preview?.maxLoss).toBeGreaterThan(0);
+    expect((await h.events("Trade", waiting.metadata.name)).map((e) => e.reason)).toContain("Previewed");
     await h.clock.advance(60_000);
-    expect(h.executionService.previewCalls).toBe(0);
+    expect(h.executionService.previewCalls).toBe(1);
     expect(h.executionService.placeCalls).toBe(0);
 
     await h.patchTrade(waiting.metadata.name, { approved: true });

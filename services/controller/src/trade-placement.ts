@@ -43,6 +43,9 @@ function previewText(preview: Preview): string {
     `initial margin ${money(preview.initMargin)}, commission ${money(preview.commissionUsd)}${warnings === "" ? "" : `; warnings: ${warnings}`}`;
 }
 
+/** How long a proposal waits before its preview is tried again after a failure. */
+const PREVIEW_RETRY_MS = 60_000;
+
 /**
  * Proposed → (approval) → Approved → Previewed → Submitted: everything before and including the
  * opening order. The order is placed only after a fresh read shows the Trade unchanged and its
@@ -77,6 +80,7 @@ export class TradePlacement {
       if (Number.isFinite(created)) {
         const lapses = nextLocalMidnight(created, EXCHANGE_TIME_ZONE);
         if (now >= lapses) return this.#cancel(trade, `not approved on the day it was proposed (${localDate(created, EXCHANGE_TIME_ZONE)}): lapsed, prices have moved`);
+        if (phase === "Proposed" && trade.status?.preview === undefined) return this.#previewForApproval(trade, signal);
         if (phase === "Proposed") return stop({ requeueAfterMs: lapses - now }); // a spec change (approval) enqueues it sooner
       } else if (phase === "Proposed") {
         return stop();
@@ -118,6 +122,28 @@ export class TradePlacement {
     const text = previewText(preview);
     const updated = await writer.write(trade, { ...trade.status, phase: "Previewed", preview: previewStatus(preview), message: `previewed: ${text}` });
     await this.#deps.events.normal(updated, TradeEvent.Previewed, text);
+    return proceed(updated);
+  }
+
+  /**
+   * The what-if a person needs before approving (margin, commission, max loss, breakeven),
+   * attached to a Proposed trade; it stays Proposed. Approval previews again right before the
+   * order, so the numbers the order is checked against are fresh. A failure here rejects
+   * nothing: the proposal waits and the preview is tried again.
+   */
+  async #previewForApproval(trade: TradeResource, signal: AbortSignal): Promise<StepOutcome> {
+    let preview: Preview | undefined;
+    try {
+      preview = (await this.#deps.execution.previewSpread({ trade: toExecutionTradeSpec(trade) }, { timeoutMs: this.#timings.rpcTimeoutMs, signal })).preview;
+    } catch (error) {
+      const message = `${waitingText(trade)}; preview unavailable: ${rpcErrorMessage(error)}`;
+      if (trade.status?.message !== message) await this.#deps.writer.write(trade, { ...trade.status, message });
+      return stop({ requeueAfterMs: PREVIEW_RETRY_MS });
+    }
+    if (preview === undefined) return stop({ requeueAfterMs: PREVIEW_RETRY_MS });
+    const text = previewText(preview);
+    const updated = await this.#deps.writer.write(trade, { ...trade.status, preview: previewStatus(preview), message: `${waitingText(trade)}; preview: ${text}` });
+    await this.#deps.events.normal(updated, TradeEvent.Previewed, `for approval: ${text}`);
     return proceed(updated);
   }
 

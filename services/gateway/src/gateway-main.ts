@@ -1,4 +1,4 @@
-import type { ConfigOf, ServiceDefinition } from "@spreadops/runtime";
+import type { Clock, ConfigOf, ServiceDefinition } from "@spreadops/runtime";
 import { commonOptions, leaderElectionOptions } from "@spreadops/runtime";
 import { twsConnectionOptions } from "./connection/options.js";
 import { MarketDataService } from "./market/market-data-service.js";
@@ -48,11 +48,13 @@ export function gatewayAreas(context: GatewayAreaContext, config: GatewayConfig)
 
 /**
  * The gateway as a runtime service, for `main` (serviceMain) and `spreadops gateway` (runService).
- * `areas` is replaceable so tests and the in-process platform can hand in their own.
+ * `areas` is replaceable so tests and the in-process platform can hand in their own; `clock`
+ * (default the system clock) lets the all-in-one run the platform on the simulator's market time.
  */
 export function gatewayDefinition(
   version: string,
   areas: (context: GatewayAreaContext, config: GatewayConfig) => GatewayAreas = gatewayAreas,
+  clock?: Clock,
 ): ServiceDefinition<ReturnType<typeof gatewayOptions>> {
   return {
     name: "gateway",
@@ -61,7 +63,7 @@ export function gatewayDefinition(
       "The platform's one TWS session: leader election (only the leader connects), watchdog, restart window, pacing, market-data lines, option chains, orders and account over Connect.",
     options: gatewayOptions(),
     start({ config, logger, metrics, readiness, lifecycle }) {
-      const gateway = buildGateway({ config, logger, metrics, readiness, lifecycle, areas });
+      const gateway = buildGateway({ config, logger, metrics, readiness, lifecycle, areas, ...(clock === undefined ? {} : { clock }) });
       gateway.start();
       return { routes: gateway.routes };
     },

@@ -44,7 +44,8 @@ export function crdTypes(): TypeRegistration[] {
  * Kubernetes-style API with a kubeconfig for the CLI, the start manifests, and the controller
  * as a hosted service reconciling over the store.
  */
-export async function startControlPlane(context: PlatformContext, services: PlatformEndpoints["services"]): Promise<ControlPlaneEndpoints> {
+export async function startControlPlane(context: PlatformContext, platform: PlatformEndpoints): Promise<ControlPlaneEndpoints> {
+  const services = platform.services;
   const { config, version, io, logger, lifecycle, readiness, tracing } = context;
   const dataDir = resolve(config.dataDir);
   const types = crdTypes();
@@ -76,7 +77,7 @@ export async function startControlPlane(context: PlatformContext, services: Plat
   const loaded = config.manifests === "" ? [] : await loadStartManifests(store, resolve(config.manifests), config.namespace);
   for (const line of loaded) logger.info({ manifest: line }, "start manifest");
 
-  const controller = await hostService(controllerDefinition(version, { store: () => store, env: io.env }), [
+  const controller = await hostService(controllerDefinition(version, { store: () => store, env: io.env, clock: platform.clock }), [
     ...sharedFlags(config, "controller"),
     "--strategy-url", services.strategy,
     "--execution-url", services.execution,

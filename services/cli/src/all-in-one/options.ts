@@ -99,6 +99,13 @@ export function allOptions() {
       default: 7498,
       description: "Admin HTTP port of the built-in simulator: /stats, faults, /clock, /reset (0 picks one).",
     }),
+    marketTime: option({
+      type: z.enum(["auto", "real"]),
+      env: "SPREADOPS_ALL_MARKET_TIME",
+      flag: "--market-time",
+      default: "auto",
+      description: "Built-in simulator only. auto: outside US market hours the simulated market (and the platform's clock) starts at 10:00 New York on the latest weekday, so strategies trade at any hour; real: the wall clock.",
+    }),
     simSeed: option({
       type: z.number().int().min(0),
       env: "SPREADOPS_ALL_SIM_SEED",

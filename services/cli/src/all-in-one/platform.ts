@@ -1,16 +1,21 @@
 import { executionDefinition } from "@spreadops/execution";
 import { gatewayDefinition } from "@spreadops/gateway";
-import { childLogger, type ConfigOf, type Lifecycle, type Logger, type Readiness, type RunningService, type ServiceIO, type Tracing } from "@spreadops/runtime";
+import { childLogger, systemClock, type Clock, type ConfigOf, type Lifecycle, type Logger, type Readiness, type RunningService, type ServiceIO, type Tracing } from "@spreadops/runtime";
 import { defaultEngine, scannerDefinition } from "@spreadops/scanner";
 import { strategyDefinition } from "@spreadops/strategy";
 import { startAdminServer, startSimulator } from "@spreadops/tws-sim";
 import { hostService } from "./host-service.js";
+import { marketClock, simulatedMarketStart } from "./market-time.js";
 import { HOSTED_SERVICES, type allOptions, type HostedService } from "./options.js";
 
 export type AllConfig = ConfigOf<ReturnType<typeof allOptions>>;
 
 /** Where the running platform can be reached, for the start banner and for tests. */
 export interface PlatformEndpoints {
+  /** The platform's clock: the wall clock, or the simulator's market time. */
+  readonly clock: Clock;
+  /** Where the simulated market time started, when it is not the wall clock. */
+  readonly marketTimeStart?: number;
   readonly services: Readonly<Record<Exclude<HostedService, "controller">, string>>;
   readonly tws: { readonly host: string; readonly port: number; readonly builtIn: boolean };
   readonly simAdmin?: string;
@@ -57,9 +62,20 @@ export async function startServices(context: PlatformContext): Promise<PlatformE
   const { config, version, io, logger, lifecycle, readiness, tracing } = context;
   let tws: PlatformEndpoints["tws"];
   let simAdmin: string | undefined;
+  let clock: Clock = systemClock;
+  let marketTimeStart: number | undefined;
   if (config.twsHost === undefined) {
     const simLogger = childLogger(logger, { component: "tws-sim" });
-    const sim = await startSimulator({ seed: config.simSeed, clock: "real", host: config.host, port: config.simPort }, simLogger);
+    marketTimeStart = config.marketTime === "auto" ? simulatedMarketStart(Date.now()) : undefined;
+    const sim = await startSimulator({
+      seed: config.simSeed, host: config.host, port: config.simPort,
+      ...(marketTimeStart === undefined ? { clock: "real" } : { clock: "accelerated", speed: 1, startMs: marketTimeStart }),
+    }, simLogger);
+    if (marketTimeStart !== undefined) {
+      const simulated = sim.server;
+      clock = marketClock(() => simulated.now());
+      logger.info({ marketTime: new Date(marketTimeStart).toISOString() }, "outside US market hours: the simulated market and the platform run on market time");
+    }
     lifecycle.register("tws-sim", () => sim.close());
     const admin = await startAdminServer({ sim, logger: simLogger, host: config.host, port: config.simAdminPort });
     lifecycle.register("tws-sim-admin", () => admin.server.close({ drainTimeoutMs: 1_000 }));
@@ -77,7 +93,7 @@ export async function startServices(context: PlatformContext): Promise<PlatformE
     return service;
   };
 
-  const gateway = await host("gateway", () => hostService(gatewayDefinition(version), [
+  const gateway = await host("gateway", () => hostService(gatewayDefinition(version, undefined, clock), [
     ...sharedFlags(config, "gateway"),
     "--tws-host", tws.host,
     "--tws-port", String(tws.port),
@@ -94,13 +110,15 @@ export async function startServices(context: PlatformContext): Promise<PlatformE
   const execution = await host("execution", () => hostService(executionDefinition(version), [
     ...sharedFlags(config, "execution"), "--gateway-url", gatewayUrl,
   ], io, tracing));
-  const strategy = await host("strategy", () => hostService(strategyDefinition(version), [
+  const strategy = await host("strategy", () => hostService(strategyDefinition(version, { now: () => clock.now() }), [
     ...sharedFlags(config, "strategy"),
     "--gateway-url", gatewayUrl,
     "--scanner-url", scanner.address.url,
     "--execution-url", execution.address.url,
   ], io, tracing));
   return {
+    clock,
+    ...(marketTimeStart === undefined ? {} : { marketTimeStart }),
     services: { gateway: gatewayUrl, scanner: scanner.address.url, strategy: strategy.address.url, execution: execution.address.url },
     tws,
     ...(simAdmin === undefined ? {} : { simAdmin }),

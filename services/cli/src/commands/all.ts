@@ -15,6 +15,9 @@ export function renderBanner(url: string, endpoints: PlatformEndpoints, control:
     "SpreadOps all-in-one is up",
     `  platform   ${url}/readyz  (every part by name), /metrics, /healthz`,
     `  broker     ${tws}`,
+    ...(endpoints.marketTimeStart === undefined ? [] : [
+      `  market     simulated: US markets are closed now, so the market (and the platform's clock) started at ${new Date(endpoints.marketTimeStart).toISOString()} (10:00 New York); --market-time real to use the wall clock`,
+    ]),
     `  gateway    ${s.gateway}`,
     `  scanner    ${s.scanner}`,
     `  strategy   ${s.strategy}`,
@@ -47,7 +50,7 @@ export function allInOne(
     async start({ config, logger, readiness, lifecycle, tracing }) {
       const context = { config, version, io, logger, lifecycle, readiness, tracing };
       const endpoints = await startServices(context);
-      const control = await startControlPlane(context, endpoints.services);
+      const control = await startControlPlane(context, endpoints);
       onUp?.(endpoints, control);
       return { routes: () => undefined };
     },

@@ -8,6 +8,8 @@ const indent = (text: string, by: string): string => text.trimEnd().split("\n").
 /**
  * `spreadops describe`: what kubectl describe shows — identity, spec, status (without the
  * conditions, which get their own table), conditions and the object's events, oldest first.
+ * Condition times are printed as written: the controller's clock may run on the simulator's
+ * market time, so an age relative to this machine's clock could mislead.
  */
 export function describeObject(object: KubeObject, events: readonly StoredEvent[], nowMs: number): string {
   const m = object.metadata;
@@ -30,7 +32,7 @@ export function describeObject(object: KubeObject, events: readonly StoredEvent[
     "Conditions:",
     conditions === undefined || conditions.length === 0
       ? "  <none>"
-      : indent(renderTable(["TYPE", "STATUS", "REASON", "SINCE", "MESSAGE"], conditions.map((c) => [c.type, c.status, c.reason, formatAge(c.lastTransitionTime, nowMs), c.message])), "  "),
+      : indent(renderTable(["TYPE", "STATUS", "REASON", "LAST TRANSITION", "MESSAGE"], conditions.map((c) => [c.type, c.status, c.reason, c.lastTransitionTime, c.message])), "  "),
     "Events:",
     events.length === 0
       ? "  <none>"

@@ -14,7 +14,7 @@ const SPREAD_NAMES: Record<string, string> = { bullPut: "bull put", bearCall: "b
 
 /** `spreadops get strategies`: the Strategy printer columns (Mode, Phase, Open, Day P&L, Age). */
 export function strategyTable(items: readonly StrategyResource[], nowMs: number, showNamespace: boolean): string {
-  const header = [...(showNamespace ? ["NAMESPACE"] : []), "NAME", "MODE", "PHASE", "OPEN", "DAY P&L", "NEXT SCAN", "AGE"];
+  const header = [...(showNamespace ? ["NAMESPACE"] : []), "NAME", "MODE", "PHASE", "OPEN", "DAY P&L", "AGE"];
   const rows = items.map((s) => [
     ...(showNamespace ? [s.metadata.namespace ?? ""] : []),
     s.metadata.name,
@@ -22,7 +22,6 @@ export function strategyTable(items: readonly StrategyResource[], nowMs: number,
     s.metadata.deletionTimestamp !== undefined ? "Terminating" : (s.status?.phase ?? "Pending"),
     String(s.status?.openTrades ?? 0),
     usd(s.status?.dayPnl),
-    s.status?.nextScanTime === undefined ? "-" : `in ${formatAge(new Date(nowMs).toISOString(), Date.parse(s.status.nextScanTime))}`,
     formatAge(s.metadata.creationTimestamp, nowMs),
   ]);
   return renderTable(header, rows);

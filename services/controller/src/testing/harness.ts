@@ -124,6 +124,12 @@ export class Harness {
     return trades[0]?.status?.phase;
   }
 
+  /** Waits until the only trade satisfies `check`. */
+  async tradeMatches(check: (trade: TradeResource) => boolean, what: string): Promise<TradeResource> {
+    await until(async () => (await this.trades()).some(check), what);
+    return this.onlyTrade();
+  }
+
   /** Waits until the only trade is in `phase`. */
   async tradeReaches(phase: string): Promise<TradeResource> {
     await until(async () => (await this.tradePhase()) === phase, `trade in ${phase} (is ${(await this.tradePhase()) ?? "none"})`);
