@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { crdFiles, crds, REGENERATE_CRDS_COMMAND, strategyCrd, tradeCrd, type CustomResourceDefinition, type JsonSchemaProps } from "./crd-manifests.js";
 import { toAjvSchema } from "./openapi-ajv.js";
-import { DEFAULT_CRD_DIR, staleCrdFiles } from "./write-crds.js";
+import { DEFAULT_CRD_DIR, operatorDocWithReference, staleCrdFiles } from "./write-crds.js";
 
 const k8sModels = ObjectSerializer as unknown as {
   serialize(data: unknown, type: string, format: string): unknown;
@@ -28,6 +28,13 @@ const schemaOf = (crd: CustomResourceDefinition): JsonSchemaProps => crd.spec.ve
 const allNodes = (): [string, JsonSchemaProps][] => crds().flatMap((crd) => nodes(schemaOf(crd), crd.metadata.name));
 
 describe("k8s/crds", () => {
+  it("docs/operator.md's field reference matches the schemas (every field, type, default, rule)", () => {
+    const doc = operatorDocWithReference();
+    expect(doc.current === doc.wanted, `docs/operator.md's field reference is out of date: run \`${REGENERATE_CRDS_COMMAND}\` and commit the result`).toBe(true);
+    // Every leaf the validator knows is documented by its path.
+    for (const path of ["spec.risk.roll.atDte", "spec.execution.walk.every", "status.preview.initMargin", "spec.filters.maxGamma"]) expect(doc.current).toContain(`\`${path}\``);
+  });
+
   it("matches what the schemas render (drift check)", () => {
     const stale = staleCrdFiles();
     expect(stale, `k8s/crds is out of date with packages/resources/src/crd/schema.ts: run \`${REGENERATE_CRDS_COMMAND}\` and commit the result`).toEqual([]);

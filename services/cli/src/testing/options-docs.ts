@@ -36,14 +36,15 @@ export function helpOptions(help: string): Map<string, OptionDoc> {
 
 /**
  * flag → env var and default of a docs Options table (`| \`--flag\` | \`ENV\` or — | default | meaning |`)
- * under the line `heading`, up to the next `## ` heading; a flag-only option (env —) has env "".
+ * under the line `heading`, up to the next heading; a flag-only option (env —) has env "".
  * `noDefault` lists the words the table uses for "no default" (— always).
  */
 export function documentedOptions(markdown: string, heading: string, noDefault: readonly string[] = []): Map<string, OptionDoc> {
   const start = markdown.indexOf(`\n${heading}\n`);
   if (start < 0) throw new Error(`no "${heading}" section`);
-  const end = markdown.indexOf("\n## ", start + 1);
-  const section = markdown.slice(start, end < 0 ? undefined : end);
+  // The section ends at the next heading of any level (a `###` per command may follow).
+  const end = markdown.slice(start + 1).search(/\n#{1,6} /);
+  const section = markdown.slice(start, end < 0 ? undefined : start + 1 + end);
   const none = new Set(["—", ...noDefault]);
   const options = new Map<string, OptionDoc>();
   for (const match of section.matchAll(/^\| `(--[a-z][a-z-]*)` \| (?:`([A-Z_]+)`|—) \| ([^|]+) \|/gm)) {
