@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import type { Clock, Logger } from "@spreadops/runtime";
 import type { WorkQueue } from "./work-queue.js";
 
@@ -40,6 +41,9 @@ export class ControllerLoop {
 
   constructor(options: ControllerLoopOptions) {
     this.#options = options;
+    // Every reconcile in flight, and each RPC it makes, listens on this one signal: with several
+    // workers that is more than Node's default warning threshold of 10 without being a leak.
+    setMaxListeners(Math.max(10, options.workers * 16), this.#abort.signal);
   }
 
   /** Starts the workers. */
