@@ -97,6 +97,7 @@ describe("services", () => {
       ListSpreads: "unary",
       CancelSpread: "unary",
       CloseSpread: "unary",
+      RollSpread: "unary",
       EvaluateExits: "unary",
       StreamSpreadEvents: "server_streaming",
     },

@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import * as http from "node:http";
 import * as http2 from "node:http2";
 import * as net from "node:net";
@@ -92,6 +93,9 @@ export function buildServer(options: ServerOptions): ConnectServer {
   const logger = options.logger.child({ component: "server" });
   const readiness = options.readiness ?? new Readiness();
   const shutdown = new AbortController();
+  // Connect links every in-flight call's signal to this one: more than Node's default warning
+  // threshold of 10 concurrent calls is normal load, not a listener leak.
+  setMaxListeners(0, shutdown.signal);
   const idleConnectTimeoutMs = options.idleConnectTimeoutMs ?? 10_000;
 
   const plain = new Map<string, HttpHandler>([

@@ -1,5 +1,5 @@
 import { ExecutionService } from "@spreadops/api";
-import type { ConfigOf, ServiceDefinition } from "@spreadops/runtime";
+import type { Clock, ConfigOf, ServiceDefinition } from "@spreadops/runtime";
 import { commonOptions, duration, option, systemClock } from "@spreadops/runtime";
 import { z } from "zod";
 import { createExecutionMetrics } from "./execution-metrics.js";
@@ -81,6 +81,8 @@ export type ExecutionConfig = ConfigOf<ReturnType<typeof executionOptions>>;
 export interface ExecutionParts {
   /** The gateway; default: a Connect client of `--gateway-url`, closed at shutdown. */
   readonly gateway?: (config: ExecutionConfig) => GatewayPort;
+  /** Wall clock and timers; default the system clock (the all-in-one passes the simulator's market time). */
+  readonly clock?: Clock;
   /** Receives the executor once built (tests toggle the kill switch through it). */
   readonly onExecutor?: (executor: SpreadExecutor, killSwitch: KillSwitch) => void;
 }
@@ -95,8 +97,9 @@ export function executionDefinition(version: string, parts: ExecutionParts = {})
     start({ config, logger, metrics, lifecycle }) {
       const gateway: GatewayPort = parts.gateway?.(config) ?? connectGateway({ baseUrl: config.gatewayUrl, lifecycle }).client;
       const killSwitch = new KillSwitch(config.killSwitch);
+      const clock = parts.clock ?? systemClock;
       const executor = new SpreadExecutor(
-        { gateway, clock: systemClock, logger, metrics: createExecutionMetrics(metrics), killSwitch },
+        { gateway, clock, logger, metrics: createExecutionMetrics(metrics), killSwitch },
         {
           allowLive: config.allowLive,
           maxRiskPerTradeUsd: config.maxRiskPerTrade,
@@ -107,7 +110,7 @@ export function executionDefinition(version: string, parts: ExecutionParts = {})
       executor.start();
       lifecycle.register("executor", () => { executor.stop(); });
       parts.onExecutor?.(executor, killSwitch);
-      const handlers = executionServiceHandlers(executor, () => systemClock.now());
+      const handlers = executionServiceHandlers(executor, () => clock.now());
       return {
         routes: (router) => { router.service(ExecutionService, handlers); },
         http: { "/kill-switch": killSwitchEndpoint(killSwitch, logger) },

@@ -26,6 +26,7 @@ const BAD_REQUESTS: Readonly<Record<string, { readonly request: object; readonly
   cancelSpread: { request: { tradeId: "" }, field: "trade_id" },
   closeSpread: { request: { tradeId: "" }, field: "trade_id" },
   evaluateExits: { request: { tradeId: "" }, field: "trade_id" },
+  rollSpread: { request: { tradeId: "" }, field: "trade_id" },
   streamSpreadEvents: { request: { tradeIds: [""] }, field: "trade_ids[0]" },
 };
 
@@ -101,6 +102,26 @@ describe("ExecutionService request validation over a real server", () => {
     const error = await failure(client, ExecutionService.method.placeSpread, { trade: { ...VALID, ...change } });
     expect(error?.code).toBe(Code.InvalidArgument);
     expect(error?.rawMessage).toContain(`invalid ${field}:`);
+  });
+
+  it.each([
+    ["new_trade", { newTrade: undefined }],
+    ["new_trade.trade_id", { newTrade: { ...VALID, tradeId: "" } }],
+    ["new_trade.expiry", { newTrade: { ...VALID, expiry: 20261399 } }],
+    ["new_trade.limit_price", { newTrade: { ...VALID, limitPrice: -1 } }],
+    ["close_walk.every", { closeWalk: { steps: 2 } }],
+    ["open_walk.steps", { openWalk: { steps: 21, every: { seconds: 1n } } }],
+    ["close_limit_price", { closeLimitPrice: 0 }],
+    ["close_limit_offset", { closeLimitOffset: -0.05 }],
+  ] as const)("RollSpread refuses %s before looking the trade up", async (field, change) => {
+    const error = await failure(client, ExecutionService.method.rollSpread, { tradeId: "t-0", newTrade: { ...VALID, tradeId: "t-0-r1", expiry: 20260515 }, ...change });
+    expect(error?.code).toBe(Code.InvalidArgument);
+    expect(error?.rawMessage).toContain(`invalid ${field}:`);
+  });
+
+  it("RollSpread of an unknown trade is NotFound", async () => {
+    const error = await failure(client, ExecutionService.method.rollSpread, { tradeId: "nope", newTrade: { ...VALID, tradeId: "nope-r1", expiry: 20260515 } });
+    expect(error?.code).toBe(Code.NotFound);
   });
 
   it("PlaceSpread refuses a walk with a bad period, and none of the refusals reached the gateway", async () => {

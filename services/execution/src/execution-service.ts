@@ -38,6 +38,17 @@ export function executionServiceHandlers(executor: SpreadExecutor, now: () => nu
     async closeSpread(req) {
       return executor.close(req);
     },
+    async rollSpread(req) {
+      const result = await executor.roll(req);
+      return {
+        phase: result.phase,
+        closing: result.closing,
+        ...(result.opening === undefined ? {} : { opening: result.opening }),
+        closeAdopted: result.closeAdopted,
+        openAdopted: result.openAdopted,
+        message: result.message,
+      };
+    },
     async evaluateExits(req) {
       return { decision: await executor.evaluateExits(req) };
     },

@@ -47,31 +47,32 @@ export function expiryDate(expiry: number): string | undefined {
 /**
  * Checks a TradeSpec field by field and throws InvalidArgument naming the first bad field
  * (`trade.<proto name>`). A price whose sign contradicts the kind is refused, never flipped.
- * `requireTradeId` is false for previews.
+ * `requireTradeId` is false for previews; `field` is the request field holding the spec
+ * (`new_trade` for RollSpread).
  */
-export function validateTradeSpec(spec: TradeSpec | undefined, requireTradeId: boolean): ValidTrade {
-  if (spec === undefined) throw invalidArgument("trade", "a TradeSpec", "unset");
+export function validateTradeSpec(spec: TradeSpec | undefined, requireTradeId: boolean, field = "trade"): ValidTrade {
+  if (spec === undefined) throw invalidArgument(field, "a TradeSpec", "unset");
   const tradeId = spec.tradeId;
   if (requireTradeId || tradeId !== "") {
     if (tradeId.length < 1 || tradeId.length > MAX_TRADE_ID_LENGTH || tradeId.trim() !== tradeId) {
-      throw invalidArgument("trade.trade_id", `1–${MAX_TRADE_ID_LENGTH} characters without surrounding spaces`, tradeId);
+      throw invalidArgument(`${field}.trade_id`, `1–${MAX_TRADE_ID_LENGTH} characters without surrounding spaces`, tradeId);
     }
   }
   const underlying = spec.underlying.trim();
-  if (!/^[A-Z0-9.]{1,12}$/.test(underlying)) throw invalidArgument("trade.underlying", "an upper-case symbol such as SPY", spec.underlying);
+  if (!/^[A-Z0-9.]{1,12}$/.test(underlying)) throw invalidArgument(`${field}.underlying`, "an upper-case symbol such as SPY", spec.underlying);
   const kind = KINDS.get(spec.kind);
-  if (kind === undefined) throw invalidArgument("trade.kind", "BULL_PUT, BEAR_CALL, BULL_CALL or BEAR_PUT", spec.kind);
+  if (kind === undefined) throw invalidArgument(`${field}.kind`, "BULL_PUT, BEAR_CALL, BULL_CALL or BEAR_PUT", spec.kind);
   const date = expiryDate(spec.expiry);
-  if (date === undefined) throw invalidArgument("trade.expiry", "a YYYYMMDD date", spec.expiry);
+  if (date === undefined) throw invalidArgument(`${field}.expiry`, "a YYYYMMDD date", spec.expiry);
   const { shortStrike, longStrike } = spec;
-  if (!(shortStrike > 0 && shortStrike < Infinity)) throw invalidArgument("trade.short_strike", "a positive finite strike", shortStrike);
-  if (!(longStrike > 0 && longStrike < Infinity)) throw invalidArgument("trade.long_strike", "a positive finite strike", longStrike);
+  if (!(shortStrike > 0 && shortStrike < Infinity)) throw invalidArgument(`${field}.short_strike`, "a positive finite strike", shortStrike);
+  if (!(longStrike > 0 && longStrike < Infinity)) throw invalidArgument(`${field}.long_strike`, "a positive finite strike", longStrike);
   const info = SPREAD_KINDS[kind];
   const shortIsUpper = info.shortStrike === "upper";
   if (shortIsUpper ? !(longStrike < shortStrike) : !(longStrike > shortStrike)) {
-    throw invalidArgument("trade.long_strike", `${shortIsUpper ? "below" : "above"} the short strike ${shortStrike} for ${kind}`, longStrike);
+    throw invalidArgument(`${field}.long_strike`, `${shortIsUpper ? "below" : "above"} the short strike ${shortStrike} for ${kind}`, longStrike);
   }
-  if (!(Number.isInteger(spec.quantity) && spec.quantity > 0)) throw invalidArgument("trade.quantity", "a whole number of spreads > 0", spec.quantity);
+  if (!(Number.isInteger(spec.quantity) && spec.quantity > 0)) throw invalidArgument(`${field}.quantity`, "a whole number of spreads > 0", spec.quantity);
   const spread: VerticalSpread = {
     kind,
     underlying,
@@ -81,12 +82,12 @@ export function validateTradeSpec(spec: TradeSpec | undefined, requireTradeId: b
   };
   const width = spreadWidth(spread);
   if (!(spec.limitPrice > 0 && spec.limitPrice < width)) {
-    throw invalidArgument("trade.limit_price", `a premium > 0 and < the width ${width} (USD per share in the spread's direction)`, spec.limitPrice);
+    throw invalidArgument(`${field}.limit_price`, `a premium > 0 and < the width ${width} (USD per share in the spread's direction)`, spec.limitPrice);
   }
-  if (spec.mode !== TradingMode.PAPER && spec.mode !== TradingMode.LIVE) throw invalidArgument("trade.mode", "PAPER or LIVE", spec.mode);
-  if (!(Number.isInteger(spec.shortConId) && spec.shortConId >= 0)) throw invalidArgument("trade.short_con_id", "0 or an IB contract id", spec.shortConId);
-  if (!(Number.isInteger(spec.longConId) && spec.longConId >= 0)) throw invalidArgument("trade.long_con_id", "0 or an IB contract id", spec.longConId);
-  if (spec.shortConId !== 0 && spec.shortConId === spec.longConId) throw invalidArgument("trade.long_con_id", "a contract other than the short leg's", spec.longConId);
+  if (spec.mode !== TradingMode.PAPER && spec.mode !== TradingMode.LIVE) throw invalidArgument(`${field}.mode`, "PAPER or LIVE", spec.mode);
+  if (!(Number.isInteger(spec.shortConId) && spec.shortConId >= 0)) throw invalidArgument(`${field}.short_con_id`, "0 or an IB contract id", spec.shortConId);
+  if (!(Number.isInteger(spec.longConId) && spec.longConId >= 0)) throw invalidArgument(`${field}.long_con_id`, "0 or an IB contract id", spec.longConId);
+  if (spec.shortConId !== 0 && spec.shortConId === spec.longConId) throw invalidArgument(`${field}.long_con_id`, "a contract other than the short leg's", spec.longConId);
   return {
     tradeId,
     strategyRef: spec.strategyRef,

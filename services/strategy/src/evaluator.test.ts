@@ -46,6 +46,32 @@ describe("StrategyEvaluator", () => {
     expect(scans[0]?.filters?.dte).toMatchObject({ min: 30, max: 60 });
   });
 
+  it("fetches bars for at most 4 symbols at a time, and still evaluates every symbol in universe order", async () => {
+    const symbols = Array.from({ length: 24 }, (_, i) => `S${String(i).padStart(2, "0")}`);
+    const gateway = fakeGateway({ closes: Object.fromEntries(symbols.map((s) => [s, FALLING])), buyingPower: 100_000 });
+    let inFlight = 0;
+    let peak = 0;
+    const slow: typeof gateway = {
+      ...gateway,
+      getHistoricalBars: async (request, options) => {
+        inFlight++;
+        peak = Math.max(peak, inFlight);
+        try {
+          await new Promise((resolve) => setTimeout(resolve, 5));
+          return await gateway.getHistoricalBars(request, options);
+        } finally {
+          inFlight--;
+        }
+      },
+    };
+    const evaluator = fakeEvaluator({ gateway: slow, scanner: fakeScanner(() => []), openTrades: fakeOpenTrades(noTrades) });
+    const fixed = validSpec({ universe: { symbols }, entry: spec.entry, spread: { kind: SpreadKindSelection.BULL_PUT, dte: { min: 30, max: 60 } } });
+    const response = await evaluator.evaluate(request({ spec: fixed }));
+    expect(peak).toBe(4);
+    expect(response.symbols.map((s) => s.symbol)).toEqual(symbols);
+    expect(response.symbols.every((s) => s.entryAgreed)).toBe(true);
+  });
+
   it("AUTO with no IV history drops the symbol as IV_UNKNOWN", async () => {
     const evaluator = fakeEvaluator({ gateway: fakeGateway({ ...market, iv: {} }), scanner: fakeScanner(() => []), openTrades: fakeOpenTrades(noTrades) });
     const response = await evaluator.evaluate(request());

@@ -50,6 +50,12 @@ export interface StrategyEvaluatorOptions {
   readonly gatewayTimeoutMs?: number;
   /** Timeout of the whole scan, ms; default 120 s. */
   readonly scanTimeoutMs?: number;
+  /**
+   * Symbols whose bars (and IV history) are fetched at the same time; default 4. A 50-symbol
+   * universe then keeps at most 4–8 history requests in flight at the gateway instead of 100,
+   * which would queue behind IB's pacing and crowd out other callers.
+   */
+  readonly symbolConcurrency?: number;
 }
 
 /** A call's cancellation. */
@@ -112,6 +118,27 @@ const CHECK_NAMES: Readonly<Record<UniverseCheck, string>> = {
   [UniverseCheck.DATA]: "no data (not resolved, quoted or reported by the gateway)",
 };
 
+/**
+ * Runs `fn` over `items` with at most `limit` calls in flight, in order of `items`; resolves
+ * when all have finished, rejects with the first failure (the others still run to the end).
+ */
+export async function forEachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  let failed: { readonly error: unknown } | undefined;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const item = items[next++] as T;
+      try {
+        await fn(item);
+      } catch (error) {
+        failed ??= { error };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  if (failed !== undefined) throw failed.error;
+}
+
 function errorMessage(error: unknown): string {
   return error instanceof ConnectError ? `${Code[error.code]}: ${error.rawMessage}` : error instanceof Error ? error.message : String(error);
 }
@@ -127,6 +154,7 @@ export class StrategyEvaluator {
   private readonly topK: number;
   private readonly gatewayTimeoutMs: number;
   private readonly scanTimeoutMs: number;
+  private readonly symbolConcurrency: number;
 
   constructor(
     private readonly deps: StrategyEvaluatorDeps,
@@ -135,6 +163,9 @@ export class StrategyEvaluator {
     this.topK = options.topK ?? 5;
     this.gatewayTimeoutMs = options.gatewayTimeoutMs ?? 30_000;
     this.scanTimeoutMs = options.scanTimeoutMs ?? 120_000;
+    const concurrency = options.symbolConcurrency ?? 4;
+    if (!(Number.isInteger(concurrency) && concurrency >= 1)) throw new RangeError(`symbolConcurrency must be a whole number ≥ 1, got ${concurrency}`);
+    this.symbolConcurrency = concurrency;
   }
 
   async evaluate(request: EvaluateRequest, call: EvaluateCall = {}): Promise<EvaluateResponse> {
@@ -194,7 +225,7 @@ export class StrategyEvaluator {
     const members = await this.universe(spec, call);
     const evaluations: SymbolEvaluation[] = [];
     const targets: { target: ScanTarget; evaluation: SymbolEvaluation; direction: Direction; reason: string }[] = [];
-    await Promise.all(members.map(async (member) => {
+    await forEachLimited(members, this.symbolConcurrency, async (member) => {
       const evaluation = create(SymbolEvaluationSchema, {
         symbol: member.symbol,
         inUniverse: member.passed,
@@ -208,8 +239,8 @@ export class StrategyEvaluator {
       }
       const prepared = await this.prepareSymbol(spec, member.symbol, evaluation, request.asOf === undefined ? undefined : asOfMs, drop, call);
       if (prepared !== undefined) targets.push({ ...prepared, evaluation });
-    }));
-    // Promise.all finishes in completion order; the response lists symbols in universe order.
+    });
+    // Symbols finish in completion order; the response lists them in universe order.
     const order = new Map(members.map((m, i) => [m.symbol, i]));
     evaluations.sort((a, b) => (order.get(a.symbol) ?? 0) - (order.get(b.symbol) ?? 0));
     response.symbols = evaluations;

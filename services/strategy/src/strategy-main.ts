@@ -13,7 +13,7 @@ const PREFIX = "SPREADOPS_STRATEGY_";
 
 /**
  * Every option of the strategy service: the common ones (port 8082, next to a local gateway on
- * 8080 and scanner on 8081), the three upstream URLs and the timeouts. `spreadops strategy
+ * 8080 and scanner on 8081), the three upstream URLs, the timeouts and the fetch concurrency. `spreadops strategy
  * --help` and docs/strategy.md list them.
  */
 export function strategyOptions() {
@@ -27,6 +27,7 @@ export function strategyOptions() {
     exchangeTimezone: option({ type: z.string().min(1), env: `${PREFIX}EXCHANGE_TIMEZONE`, flag: "--exchange-timezone", default: "America/New_York", description: "IANA time zone of the exchange day that today's realized P&L is counted in." }),
     gatewayTimeout: option({ type: duration({ min: "100ms", max: "10m" }), env: `${PREFIX}GATEWAY_TIMEOUT`, flag: "--gateway-timeout", default: "30s", description: "Longest one gateway call (bars, universe, account) may take." }),
     scanTimeout: option({ type: duration({ min: "1s", max: "30m" }), env: `${PREFIX}SCAN_TIMEOUT`, flag: "--scan-timeout", default: "2m", description: "Longest the ScanUniverse call of one evaluation may take." }),
+    symbolConcurrency: option({ type: z.number().int().min(1).max(32), env: `${PREFIX}SYMBOL_CONCURRENCY`, flag: "--symbol-concurrency", default: 4, description: "Symbols of one evaluation whose bars are fetched at the same time, so a large universe does not flood the gateway." }),
   };
 }
 
@@ -56,7 +57,7 @@ export function strategyDefinition(version: string, parts: StrategyParts = {}): 
       const openTrades = parts.openTrades?.(config) ?? new ExecutionOpenTrades(connectService(ExecutionService, { baseUrl: config.executionUrl, lifecycle }).client, { now, timeZone: config.exchangeTimezone });
       const evaluator = new StrategyEvaluator(
         { gateway, scanner, openTrades, now, logger, metrics: createStrategyMetrics(metrics) },
-        { gatewayTimeoutMs: config.gatewayTimeout, scanTimeoutMs: config.scanTimeout },
+        { gatewayTimeoutMs: config.gatewayTimeout, scanTimeoutMs: config.scanTimeout, symbolConcurrency: config.symbolConcurrency },
       );
       const service = new StrategyServiceHandler({ evaluator });
       return { routes: (router) => { registerStrategyRoutes(router, service); } };

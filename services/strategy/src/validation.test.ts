@@ -42,9 +42,38 @@ describe("validateSpec", () => {
     ["spec.entry[0].multiple", { entry: [{ indicator: Indicator.ATR_MOVE, period: 14, direction: Direction.BULLISH }] }],
     ["spec.entry[0].multiple", { entry: [{ indicator: Indicator.SMA, period: 14, multiple: 2, direction: Direction.BULLISH }] }],
     ["spec.entry[0].above", { entry: [{ indicator: Indicator.SMA, period: 14, above: 2, below: 1, direction: Direction.BULLISH }] }],
+    ["spec.filters.dte.max", { filters: { dte: { min: 10, max: 2000 } } }],
+    ["spec.filters.dte.min", { filters: { dte: { min: -1 } } }],
+    ["spec.filters.shortDelta.min", { filters: { shortDelta: { min: -0.1 } } }],
+    ["spec.filters.longDelta.max", { filters: { longDelta: { max: 1.2 } } }],
+    ["spec.filters.longDelta.min", { filters: { longDelta: { min: 0.5, max: 0.2 } } }],
+    ["spec.filters.width.min", { filters: { width: { min: 0 } } }],
+    ["spec.filters.maxBidAskSpread", { filters: { maxBidAskSpread: -0.05 } }],
+    ["spec.filters.maxBidAskSpreadPercent", { filters: { maxBidAskSpreadPercent: 140 } }],
+    ["spec.filters.minIvPercentile", { filters: { minIvPercentile: -5 } }],
+    ["spec.filters.minIvRank", { filters: { minIvRank: 101 } }],
+    ["spec.filters.thetaAbove", { filters: { thetaAbove: Number.NaN } }],
+    ["spec.filters.maxGamma", { filters: { maxGamma: -0.01 } }],
+    ["spec.filters.vega.min", { filters: { vega: { min: 0.5, max: -0.5 } } }],
+    ["spec.filters.vega.max", { filters: { vega: { max: Number.POSITIVE_INFINITY } } }],
+    ["spec.filters.minProbabilityOfProfit", { filters: { minProbabilityOfProfit: 65 } }],
+    ["spec.filters.minReturnOnRisk", { filters: { minReturnOnRisk: -0.2 } }],
+    ["spec.filters.minCreditToWidth", { filters: { minCreditToWidth: 1.5 } }],
+    ["spec.filters.maxDebitToWidth", { filters: { maxDebitToWidth: -0.1 } }],
+    ["spec.filters.minExpectedValue", { filters: { minExpectedValue: Number.NEGATIVE_INFINITY } }],
     ["spec.entry[1].direction", { entry: [{ indicator: Indicator.SMA, period: 20, direction: Direction.BULLISH }, { indicator: Indicator.RSI, period: 14, above: 70, direction: Direction.BEARISH }] }],
   ] as const)("names %s", (field, overrides) => {
     expect(fields(validSpec(overrides as Parameters<typeof validSpec>[0]))).toContain(field);
+  });
+
+  it("accepts every filter at its bounds", () => {
+    const filters = {
+      dte: { min: 0, max: 1500 }, shortDelta: { min: 0, max: 1 }, longDelta: { min: 0, max: 1 }, width: { min: 0.5, max: 50 },
+      minVolume: 0, minOpenInterest: 10, maxBidAskSpread: 0, maxBidAskSpreadPercent: 100, minIvPercentile: 0, minIvRank: 100,
+      thetaAbove: -0.5, maxGamma: 0, vega: { min: -2, max: 0 }, minProbabilityOfProfit: 1, minReturnOnRisk: 3, minCreditToWidth: 0,
+      maxDebitToWidth: 1, minExpectedValue: -1,
+    };
+    expect(validateSpec(validSpec({ filters }))).toEqual([]);
   });
 
   it("reports a missing spec, schedule and spread", () => {

@@ -1,5 +1,5 @@
 import type { Duration } from "@bufbuild/protobuf/wkt";
-import type { DoubleRange, EntryRule, IntRange, StrategySpec } from "@spreadops/api";
+import type { DoubleRange, EntryRule, FilterSet, IntRange, StrategySpec } from "@spreadops/api";
 import { Approval, Direction, Indicator, SpreadKindSelection, TradingMode } from "@spreadops/api";
 import { invalidArgument } from "@spreadops/runtime";
 import type { ConnectError } from "@connectrpc/connect";
@@ -133,9 +133,63 @@ function checkRule(c: Collector, rule: EntryRule, path: string): void {
   if (rule.direction !== Direction.BULLISH && rule.direction !== Direction.BEARISH) c.add(`${path}.direction`, "bullish or bearish", rule.direction);
 }
 
+/** A bound of a number: inclusive unless `exclusive`. */
+interface Bound {
+  readonly value: number;
+  readonly exclusive?: boolean;
+}
+
+function checkNumber(c: Collector, path: string, value: number | undefined, expected: string, lo?: Bound, hi?: Bound): void {
+  if (value === undefined) return;
+  const ok = Number.isFinite(value)
+    && (lo === undefined || (lo.exclusive === true ? value > lo.value : value >= lo.value))
+    && (hi === undefined || (hi.exclusive === true ? value < hi.value : value <= hi.value));
+  if (!ok) c.add(path, expected, value);
+}
+
+/** The largest DTE any listed option has (LEAPS reach about 3 years); the scanner's bound too. */
+const MAX_DTE = 1500;
+
 /**
- * Every violation of a spec, with CR field paths. Pure: no market data, no clock. The scanner
- * validates `spec.filters` beyond the spread ranges itself, so its errors come back per call.
+ * Every field of `spec.filters`, in its unit's range, with the scanner's bounds (so a spec that
+ * validates here is not refused by the scanner later): DTE whole days 0–1500, |delta| and
+ * fractions 0–1, percents 0–100, widths > 0, spreads, gamma and return on risk ≥ 0, theta,
+ * vega and expected value finite; no range inverted.
+ */
+function checkFilters(c: Collector, filters: FilterSet | undefined): void {
+  if (filters === undefined) return;
+  const p = "spec.filters";
+  checkIntRange(c, `${p}.dte`, filters.dte, 0);
+  for (const key of ["min", "max"] as const) {
+    const v = filters.dte?.[key];
+    if (v !== undefined && v > MAX_DTE) c.add(`${p}.dte.${key}`, `whole days 0–${MAX_DTE}`, v);
+  }
+  checkDoubleRange(c, `${p}.shortDelta`, filters.shortDelta, 0, 1);
+  checkDoubleRange(c, `${p}.longDelta`, filters.longDelta, 0, 1);
+  checkDoubleRange(c, `${p}.width`, filters.width, 0, Number.POSITIVE_INFINITY, true);
+  for (const key of ["minVolume", "minOpenInterest"] as const) {
+    const v = filters[key];
+    if (v !== undefined && !(Number.isInteger(v) && v >= 0)) c.add(`${p}.${key}`, "a whole number of contracts ≥ 0", v);
+  }
+  checkNumber(c, `${p}.maxBidAskSpread`, filters.maxBidAskSpread, "USD per share ≥ 0", { value: 0 });
+  for (const key of ["maxBidAskSpreadPercent", "minIvPercentile", "minIvRank"] as const) checkNumber(c, `${p}.${key}`, filters[key], "a percent 0–100", { value: 0 }, { value: 100 });
+  checkNumber(c, `${p}.thetaAbove`, filters.thetaAbove, "a finite number, USD per share per day");
+  checkNumber(c, `${p}.maxGamma`, filters.maxGamma, "a gamma ≥ 0", { value: 0 });
+  const vega = filters.vega;
+  if (vega !== undefined) {
+    checkNumber(c, `${p}.vega.min`, vega.min, "a finite vega, USD per share per volatility point");
+    checkNumber(c, `${p}.vega.max`, vega.max, "a finite vega, USD per share per volatility point");
+    if (vega.min !== undefined && vega.max !== undefined && vega.min > vega.max) c.add(`${p}.vega.min`, `≤ ${p}.vega.max (${vega.max})`, vega.min);
+  }
+  for (const key of ["minProbabilityOfProfit", "minCreditToWidth", "maxDebitToWidth"] as const) checkNumber(c, `${p}.${key}`, filters[key], "a fraction 0–1", { value: 0 }, { value: 1 });
+  checkNumber(c, `${p}.minReturnOnRisk`, filters.minReturnOnRisk, "a fraction ≥ 0 (0.2 = 20 %)", { value: 0 });
+  checkNumber(c, `${p}.minExpectedValue`, filters.minExpectedValue, "a finite number, USD per share");
+}
+
+/**
+ * Every violation of a spec, with CR field paths. Pure: no market data, no clock. Every
+ * `spec.filters` field is checked here with the scanner's bounds, so a bad filter is an
+ * InvalidArgument of the spec rather than a SCAN_FAILED drop later.
  */
 export function validateSpec(spec: StrategySpec | undefined): SpecViolation[] {
   const c = new Collector();
@@ -201,9 +255,7 @@ export function validateSpec(spec: StrategySpec | undefined): SpecViolation[] {
       c.add("spec.spread.kind", `a ${first === Direction.BULLISH ? "bullish (bullPut, bullCall)" : "bearish (bearCall, bearPut)"} kind or auto, matching spec.entry's direction`, SpreadKindSelection[spread.kind]);
     }
   }
-  checkIntRange(c, "spec.filters.dte", spec.filters?.dte, 0);
-  checkDoubleRange(c, "spec.filters.shortDelta", spec.filters?.shortDelta, 0, 1);
-  checkDoubleRange(c, "spec.filters.width", spec.filters?.width, 0, Number.POSITIVE_INFINITY, true);
+  checkFilters(c, spec.filters);
 
   const risk = spec.risk;
   if (risk !== undefined) {

@@ -107,7 +107,7 @@ export async function startServices(context: PlatformContext): Promise<PlatformE
   const scanner = await host("scanner", () => hostService(scannerDefinition(version, { engine: defaultEngine }), [
     ...sharedFlags(config, "scanner"), "--gateway-url", gatewayUrl,
   ], io, tracing));
-  const execution = await host("execution", () => hostService(executionDefinition(version), [
+  const execution = await host("execution", () => hostService(executionDefinition(version, { clock }), [
     ...sharedFlags(config, "execution"), "--gateway-url", gatewayUrl,
   ], io, tracing));
   const strategy = await host("strategy", () => hostService(strategyDefinition(version, { now: () => clock.now() }), [

@@ -15,6 +15,7 @@ import { farmNotice } from "./status.js";
 import type { ConnectionState, ConnectionStatus, ReconnectCause, TwsErrorRecord } from "./status.js";
 import type { TwsEvent, TwsEventArgs } from "./tws-events.js";
 import { TypedEvents } from "./typed-events.js";
+import { disableNagle } from "./socket-tuning.js";
 
 /** What the data layer must restore after a (re)connect. */
 export interface RestoredEvent {
@@ -353,7 +354,9 @@ export class TwsConnection {
       if (current()) this.#onTwsMessage(session, code, reqId, error.message);
     });
     ib.on(EventName.connected, () => {
-      if (current()) this.#patch({ serverVersion: ib.serverVersion });
+      if (!current()) return;
+      if (!disableNagle(ib)) this.#logger.warn("could not turn Nagle's algorithm off on the TWS socket (@stoqey/ib internals changed?): small requests may wait ~40 ms for ACKs");
+      this.#patch({ serverVersion: ib.serverVersion });
     });
     ib.on(EventName.managedAccounts, (text: string) => {
       if (!current()) return;

@@ -28,7 +28,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file spreadops/v1/execution.proto.
  */
 export const file_spreadops_v1_execution: GenFile = /*@__PURE__*/
-  fileDesc("ChxzcHJlYWRvcHMvdjEvZXhlY3V0aW9uLnByb3RvEgxzcHJlYWRvcHMudjEivQIKCVRyYWRlU3BlYxIQCgh0cmFkZV9pZBgBIAEoCRIUCgxzdHJhdGVneV9yZWYYAiABKAkSEgoKdW5kZXJseWluZxgDIAEoCRImCgRraW5kGAQgASgOMhguc3ByZWFkb3BzLnYxLlNwcmVhZEtpbmQSDgoGZXhwaXJ5GAUgASgFEhQKDHNob3J0X3N0cmlrZRgGIAEoARITCgtsb25nX3N0cmlrZRgHIAEoARIQCghxdWFudGl0eRgIIAEoDRITCgtsaW1pdF9wcmljZRgJIAEoARInCgRtb2RlGAogASgOMhkuc3ByZWFkb3BzLnYxLlRyYWRpbmdNb2RlEhQKDHNob3J0X2Nvbl9pZBgLIAEoBRITCgtsb25nX2Nvbl9pZBgMIAEoBRIWCg5ub25fZ3VhcmFudGVlZBgNIAEoCCJRCg5QcmV2aWV3V2FybmluZxIuCgRjb2RlGAEgASgOMiAuc3ByZWFkb3BzLnYxLlByZXZpZXdXYXJuaW5nQ29kZRIPCgdtZXNzYWdlGAIgASgJItwFCgdQcmV2aWV3EhgKC2luaXRfbWFyZ2luGAEgASgBSACIAQESGQoMbWFpbnRfbWFyZ2luGAIgASgBSAGIAQESHgoRaW5pdF9tYXJnaW5fYWZ0ZXIYAyABKAFIAogBARIfChJtYWludF9tYXJnaW5fYWZ0ZXIYBCABKAFIA4gBARIjChZlcXVpdHlfd2l0aF9sb2FuX2FmdGVyGAUgASgBSASIAQESEAoIY3VycmVuY3kYBiABKAkSGwoOY29tbWlzc2lvbl91c2QYByABKAFIBYgBARIWCg5tYXhfcHJvZml0X3VzZBgIIAEoARIUCgxtYXhfbG9zc191c2QYCSABKAESEQoJYnJlYWtldmVuGAogASgBEhMKC2xpbWl0X3ByaWNlGAsgASgBEhoKEmJyb2tlcl9saW1pdF9wcmljZRgMIAEoARIaCg1uYXR1cmFsX3ByaWNlGA0gASgBSAaIAQESFgoJbWlkX3ByaWNlGA4gASgBSAeIAQESEgoKbXVsdGlwbGllchgPIAEoARIuCgh3YXJuaW5ncxgQIAMoCzIcLnNwcmVhZG9wcy52MS5QcmV2aWV3V2FybmluZxIjChthdXRvbWF0aWNfZXhlY3V0aW9uX2FsbG93ZWQYESABKAgSMQoNYnJva2VyX3Jlc3VsdBgSIAEoCzIaLnNwcmVhZG9wcy52MS5XaGF0SWZSZXN1bHQSKQoFYXNfb2YYEyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wQg4KDF9pbml0X21hcmdpbkIPCg1fbWFpbnRfbWFyZ2luQhQKEl9pbml0X21hcmdpbl9hZnRlckIVChNfbWFpbnRfbWFyZ2luX2FmdGVyQhkKF19lcXVpdHlfd2l0aF9sb2FuX2FmdGVyQhEKD19jb21taXNzaW9uX3VzZEIQCg5fbmF0dXJhbF9wcmljZUIMCgpfbWlkX3ByaWNlIj4KFFByZXZpZXdTcHJlYWRSZXF1ZXN0EiYKBXRyYWRlGAEgASgLMhcuc3ByZWFkb3BzLnYxLlRyYWRlU3BlYyI/ChVQcmV2aWV3U3ByZWFkUmVzcG9uc2USJgoHcHJldmlldxgBIAEoCzIVLnNwcmVhZG9wcy52MS5QcmV2aWV3InYKElBsYWNlU3ByZWFkUmVxdWVzdBImCgV0cmFkZRgBIAEoCzIXLnNwcmVhZG9wcy52MS5UcmFkZVNwZWMSJQoEd2FsaxgCIAEoCzIXLnNwcmVhZG9wcy52MS5QcmljZVdhbGsSEQoJYXV0b21hdGljGAMgASgIIq8BCglXYWxrU3RhdGUSDAoEc3RlcBgBIAEoDRINCgVzdGVwcxgCIAEoDRITCgtzdGFydF9wcmljZRgDIAEoARIVCg1jdXJyZW50X3ByaWNlGAQgASgBEhQKDHRhcmdldF9wcmljZRgFIAEoARIwCgxuZXh0X3N0ZXBfYXQYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhEKCWV4aGF1c3RlZBgHIAEoCCKKAgoHTGVnRmlsbBIPCgdleGVjX2lkGAEgASgJEg4KBmNvbl9pZBgCIAEoBRIpCgZhY3Rpb24YAyABKA4yGS5zcHJlYWRvcHMudjEuT3JkZXJBY3Rpb24SDgoGc3RyaWtlGAQgASgBEigKBXJpZ2h0GAUgASgOMhkuc3ByZWFkb3BzLnYxLk9wdGlvblJpZ2h0EhAKCHF1YW50aXR5GAYgASgBEg0KBXByaWNlGAcgASgBEigKBHRpbWUYCCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhsKDmNvbW1pc3Npb25fdXNkGAkgASgBSACIAQFCEQoPX2NvbW1pc3Npb25fdXNkIvoECg9Db21ib09yZGVyU3RhdGUSEAoIb3JkZXJfaWQYASABKAUSEwoHcGVybV9pZBgCIAEoA0ICMAESKQoGYWN0aW9uGAMgASgOMhkuc3ByZWFkb3BzLnYxLk9yZGVyQWN0aW9uEjAKDWJyb2tlcl9zdGF0dXMYBCABKA4yGS5zcHJlYWRvcHMudjEuT3JkZXJTdGF0dXMSEAoIcXVhbnRpdHkYBSABKA0SFwoPZmlsbGVkX3F1YW50aXR5GAYgASgNEhoKEnJlbWFpbmluZ19xdWFudGl0eRgHIAEoDRITCgtsaW1pdF9wcmljZRgIIAEoARIaChJicm9rZXJfbGltaXRfcHJpY2UYCSABKAESGwoOYXZnX2ZpbGxfcHJpY2UYCiABKAFIAIgBARIiChVicm9rZXJfYXZnX2ZpbGxfcHJpY2UYCyABKAFIAYgBARIoCglsZWdfZmlsbHMYDCADKAsyFS5zcHJlYWRvcHMudjEuTGVnRmlsbBIWCg5jb21taXNzaW9uX3VzZBgNIAEoARIlCgR3YWxrGA4gASgLMhcuc3ByZWFkb3BzLnYxLldhbGtTdGF0ZRIwCgxzdWJtaXR0ZWRfYXQYDyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi4KCnVwZGF0ZWRfYXQYECABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjIKE2xhc3RfYnJva2VyX21lc3NhZ2UYESABKAsyFS5zcHJlYWRvcHMudjEuSWJFcnJvckIRCg9fYXZnX2ZpbGxfcHJpY2VCGAoWX2Jyb2tlcl9hdmdfZmlsbF9wcmljZSJtCghFeGl0SW5mbxIoCgZyZWFzb24YASABKA4yGC5zcHJlYWRvcHMudjEuRXhpdFJlYXNvbhIPCgdtZXNzYWdlGAIgASgJEiYKAmF0GAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCLVBgoLU3ByZWFkT3JkZXISEAoIdHJhZGVfaWQYASABKAkSFAoMc3RyYXRlZ3lfcmVmGAIgASgJEiUKBHNwZWMYAyABKAsyFy5zcHJlYWRvcHMudjEuVHJhZGVTcGVjEi8KDHByaWNlX2VmZmVjdBgEIAEoDjIZLnNwcmVhZG9wcy52MS5QcmljZUVmZmVjdBInCgVwaGFzZRgFIAEoDjIYLnNwcmVhZG9wcy52MS5UcmFkZVBoYXNlEi8KC3BoYXNlX3NpbmNlGAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIPCgdhZG9wdGVkGAcgASgIEhQKDHNob3J0X2Nvbl9pZBgIIAEoBRITCgtsb25nX2Nvbl9pZBgJIAEoBRISCgptdWx0aXBsaWVyGAogASgBEhUKDW9wZW5fcXVhbnRpdHkYCyABKA0SLAoFZW50cnkYDCABKAsyHS5zcHJlYWRvcHMudjEuQ29tYm9PcmRlclN0YXRlEisKBGV4aXQYDSABKAsyHS5zcHJlYWRvcHMudjEuQ29tYm9PcmRlclN0YXRlEhYKDmNvbW1pc3Npb25fdXNkGA4gASgBEh0KEHJlYWxpemVkX3BubF91c2QYDyABKAFIAIgBARIfChJ1bnJlYWxpemVkX3BubF91c2QYECABKAFIAYgBARIYCgtjdXJyZW50X21pZBgRIAEoAUgCiAEBEhYKDm1heF9wcm9maXRfdXNkGBIgASgBEhQKDG1heF9sb3NzX3VzZBgTIAEoARIRCglicmVha2V2ZW4YFCABKAESIwoWZW50cnlfdW5kZXJseWluZ19wcmljZRgVIAEoAUgDiAEBEiYKB3ByZXZpZXcYFiABKAsyFS5zcHJlYWRvcHMudjEuUHJldmlldxIoCglyZWplY3Rpb24YFyABKAsyFS5zcHJlYWRvcHMudjEuSWJFcnJvchIpCglleGl0X2luZm8YGCABKAsyFi5zcHJlYWRvcHMudjEuRXhpdEluZm9CEwoRX3JlYWxpemVkX3BubF91c2RCFQoTX3VucmVhbGl6ZWRfcG5sX3VzZEIOCgxfY3VycmVudF9taWRCGQoXX2VudHJ5X3VuZGVybHlpbmdfcHJpY2UiUAoTUGxhY2VTcHJlYWRSZXNwb25zZRIoCgVvcmRlchgBIAEoCzIZLnNwcmVhZG9wcy52MS5TcHJlYWRPcmRlchIPCgdhZG9wdGVkGAIgASgIIiQKEEdldFNwcmVhZFJlcXVlc3QSEAoIdHJhZGVfaWQYASABKAkiPQoRR2V0U3ByZWFkUmVzcG9uc2USKAoFb3JkZXIYASABKAsyGS5zcHJlYWRvcHMudjEuU3ByZWFkT3JkZXIiVAoSTGlzdFNwcmVhZHNSZXF1ZXN0EhQKDHN0cmF0ZWd5X3JlZhgBIAEoCRIoCgZwaGFzZXMYAiADKA4yGC5zcHJlYWRvcHMudjEuVHJhZGVQaGFzZSJAChNMaXN0U3ByZWFkc1Jlc3BvbnNlEikKBm9yZGVycxgBIAMoCzIZLnNwcmVhZG9wcy52MS5TcHJlYWRPcmRlciI3ChNDYW5jZWxTcHJlYWRSZXF1ZXN0EhAKCHRyYWRlX2lkGAEgASgJEg4KBnJlYXNvbhgCIAEoCSJVChRDYW5jZWxTcHJlYWRSZXNwb25zZRIoCgVvcmRlchgBIAEoCzIZLnNwcmVhZG9wcy52MS5TcHJlYWRPcmRlchITCgtjYW5jZWxfc2VudBgCIAEoCCLeAQoSQ2xvc2VTcHJlYWRSZXF1ZXN0EhAKCHRyYWRlX2lkGAEgASgJEigKBnJlYXNvbhgCIAEoDjIYLnNwcmVhZG9wcy52MS5FeGl0UmVhc29uEg8KB21lc3NhZ2UYAyABKAkSGAoLbGltaXRfcHJpY2UYBCABKAFIAIgBARIZCgxsaW1pdF9vZmZzZXQYBSABKAFIAYgBARIlCgR3YWxrGAYgASgLMhcuc3ByZWFkb3BzLnYxLlByaWNlV2Fsa0IOCgxfbGltaXRfcHJpY2VCDwoNX2xpbWl0X29mZnNldCJQChNDbG9zZVNwcmVhZFJlc3BvbnNlEigKBW9yZGVyGAEgASgLMhkuc3ByZWFkb3BzLnYxLlNwcmVhZE9yZGVyEg8KB2Fkb3B0ZWQYAiABKAgi9AIKC0V4aXRNZXRyaWNzEgsKA2R0ZRgBIAEoBRIdChB1bmRlcmx5aW5nX3ByaWNlGAIgASgBSACIAQESIwoWZW50cnlfdW5kZXJseWluZ19wcmljZRgDIAEoAUgBiAEBEhAKA2F0chgEIAEoAUgCiAEBEhcKCnN0b3BfcHJpY2UYBSABKAFIA4gBARIYCgtjdXJyZW50X21pZBgGIAEoAUgEiAEBEiQKF3Byb2ZpdF9jYXB0dXJlZF9wZXJjZW50GAcgASgBSAWIAQESHwoSdW5yZWFsaXplZF9wbmxfdXNkGAggASgBSAaIAQFCEwoRX3VuZGVybHlpbmdfcHJpY2VCGQoXX2VudHJ5X3VuZGVybHlpbmdfcHJpY2VCBgoEX2F0ckINCgtfc3RvcF9wcmljZUIOCgxfY3VycmVudF9taWRCGgoYX3Byb2ZpdF9jYXB0dXJlZF9wZXJjZW50QhUKE191bnJlYWxpemVkX3BubF91c2QinwEKDEV4aXREZWNpc2lvbhIoCgZhY3Rpb24YASABKA4yGC5zcHJlYWRvcHMudjEuRXhpdEFjdGlvbhIoCgZyZWFzb24YAiABKA4yGC5zcHJlYWRvcHMudjEuRXhpdFJlYXNvbhIPCgdtZXNzYWdlGAMgASgJEioKB21ldHJpY3MYBCABKAsyGS5zcHJlYWRvcHMudjEuRXhpdE1ldHJpY3Mi9AEKFEV2YWx1YXRlRXhpdHNSZXF1ZXN0EhAKCHRyYWRlX2lkGAEgASgJEikKBXJ1bGVzGAIgASgLMhouc3ByZWFkb3BzLnYxLlN0cmF0ZWd5UmlzaxIpCgVhc19vZhgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASHQoQdW5kZXJseWluZ19wcmljZRgEIAEoAUgAiAEBEhAKA2F0chgFIAEoAUgBiAEBEhcKCnNwcmVhZF9taWQYBiABKAFIAogBAUITChFfdW5kZXJseWluZ19wcmljZUIGCgRfYXRyQg0KC19zcHJlYWRfbWlkIkUKFUV2YWx1YXRlRXhpdHNSZXNwb25zZRIsCghkZWNpc2lvbhgBIAEoCzIaLnNwcmVhZG9wcy52MS5FeGl0RGVjaXNpb24iYAoZU3RyZWFtU3ByZWFkRXZlbnRzUmVxdWVzdBIRCgl0cmFkZV9pZHMYASADKAkSFAoMc3RyYXRlZ3lfcmVmGAIgASgJEhoKEnNlbmRfaW5pdGlhbF9zdGF0ZRgDIAEoCCJrCgtQaGFzZUNoYW5nZRImCgRmcm9tGAEgASgOMhguc3ByZWFkb3BzLnYxLlRyYWRlUGhhc2USJAoCdG8YAiABKA4yGC5zcHJlYWRvcHMudjEuVHJhZGVQaGFzZRIOCgZyZWFzb24YAyABKAkioAMKGlN0cmVhbVNwcmVhZEV2ZW50c1Jlc3BvbnNlEhAKCHRyYWRlX2lkGAEgASgJEhQKDHN0cmF0ZWd5X3JlZhgCIAEoCRIoCgR0aW1lGAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIPCgdpbml0aWFsGAQgASgIEjEKDHBoYXNlX2NoYW5nZRgFIAEoCzIZLnNwcmVhZG9wcy52MS5QaGFzZUNoYW5nZUgAEiUKBGZpbGwYBiABKAsyFS5zcHJlYWRvcHMudjEuTGVnRmlsbEgAEiwKCXdhbGtfc3RlcBgHIAEoCzIXLnNwcmVhZG9wcy52MS5XYWxrU3RhdGVIABIvCg5icm9rZXJfbWVzc2FnZRgIIAEoCzIVLnNwcmVhZG9wcy52MS5JYkVycm9ySAASMwoNZXhpdF9kZWNpc2lvbhgJIAEoCzIaLnNwcmVhZG9wcy52MS5FeGl0RGVjaXNpb25IABIoCgVvcmRlchgKIAEoCzIZLnNwcmVhZG9wcy52MS5TcHJlYWRPcmRlckIHCgVldmVudCq7AgoSUHJldmlld1dhcm5pbmdDb2RlEiQKIFBSRVZJRVdfV0FSTklOR19DT0RFX1VOU1BFQ0lGSUVEEAASJwojUFJFVklFV19XQVJOSU5HX0NPREVfTUFSR0lOX1VOS05PV04QARIrCidQUkVWSUVXX1dBUk5JTkdfQ09ERV9DT01NSVNTSU9OX1VOS05PV04QAhInCiNQUkVWSUVXX1dBUk5JTkdfQ09ERV9CUk9LRVJfV0FSTklORxADEiwKKFBSRVZJRVdfV0FSTklOR19DT0RFX0lOU1VGRklDSUVOVF9NQVJHSU4QBBIvCitQUkVWSUVXX1dBUk5JTkdfQ09ERV9QUklDRV9BV0FZX0ZST01fTUFSS0VUEAUSIQodUFJFVklFV19XQVJOSU5HX0NPREVfTk9fUVVPVEUQBirGAQoKRXhpdFJlYXNvbhIbChdFWElUX1JFQVNPTl9VTlNQRUNJRklFRBAAEhkKFUVYSVRfUkVBU09OX1NUT1BfTE9TUxABEhsKF0VYSVRfUkVBU09OX1RBS0VfUFJPRklUEAISEwoPRVhJVF9SRUFTT05fRFRFEAMSFAoQRVhJVF9SRUFTT05fUk9MTBAEEhYKEkVYSVRfUkVBU09OX01BTlVBTBAFEiAKHEVYSVRfUkVBU09OX1NUUkFURUdZX0RFTEVURUQQBipsCgpFeGl0QWN0aW9uEhsKF0VYSVRfQUNUSU9OX1VOU1BFQ0lGSUVEEAASFAoQRVhJVF9BQ1RJT05fSE9MRBABEhUKEUVYSVRfQUNUSU9OX0NMT1NFEAISFAoQRVhJVF9BQ1RJT05fUk9MTBADMtIFChBFeGVjdXRpb25TZXJ2aWNlElgKDVByZXZpZXdTcHJlYWQSIi5zcHJlYWRvcHMudjEuUHJldmlld1NwcmVhZFJlcXVlc3QaIy5zcHJlYWRvcHMudjEuUHJldmlld1NwcmVhZFJlc3BvbnNlElIKC1BsYWNlU3ByZWFkEiAuc3ByZWFkb3BzLnYxLlBsYWNlU3ByZWFkUmVxdWVzdBohLnNwcmVhZG9wcy52MS5QbGFjZVNwcmVhZFJlc3BvbnNlEkwKCUdldFNwcmVhZBIeLnNwcmVhZG9wcy52MS5HZXRTcHJlYWRSZXF1ZXN0Gh8uc3ByZWFkb3BzLnYxLkdldFNwcmVhZFJlc3BvbnNlElIKC0xpc3RTcHJlYWRzEiAuc3ByZWFkb3BzLnYxLkxpc3RTcHJlYWRzUmVxdWVzdBohLnNwcmVhZG9wcy52MS5MaXN0U3ByZWFkc1Jlc3BvbnNlElUKDENhbmNlbFNwcmVhZBIhLnNwcmVhZG9wcy52MS5DYW5jZWxTcHJlYWRSZXF1ZXN0GiIuc3ByZWFkb3BzLnYxLkNhbmNlbFNwcmVhZFJlc3BvbnNlElIKC0Nsb3NlU3ByZWFkEiAuc3ByZWFkb3BzLnYxLkNsb3NlU3ByZWFkUmVxdWVzdBohLnNwcmVhZG9wcy52MS5DbG9zZVNwcmVhZFJlc3BvbnNlElgKDUV2YWx1YXRlRXhpdHMSIi5zcHJlYWRvcHMudjEuRXZhbHVhdGVFeGl0c1JlcXVlc3QaIy5zcHJlYWRvcHMudjEuRXZhbHVhdGVFeGl0c1Jlc3BvbnNlEmkKElN0cmVhbVNwcmVhZEV2ZW50cxInLnNwcmVhZG9wcy52MS5TdHJlYW1TcHJlYWRFdmVudHNSZXF1ZXN0Giguc3ByZWFkb3BzLnYxLlN0cmVhbVNwcmVhZEV2ZW50c1Jlc3BvbnNlMAFiBnByb3RvMw", [file_google_protobuf_timestamp, file_spreadops_v1_common, file_spreadops_v1_gateway, file_spreadops_v1_strategy]);
+  fileDesc("ChxzcHJlYWRvcHMvdjEvZXhlY3V0aW9uLnByb3RvEgxzcHJlYWRvcHMudjEivQIKCVRyYWRlU3BlYxIQCgh0cmFkZV9pZBgBIAEoCRIUCgxzdHJhdGVneV9yZWYYAiABKAkSEgoKdW5kZXJseWluZxgDIAEoCRImCgRraW5kGAQgASgOMhguc3ByZWFkb3BzLnYxLlNwcmVhZEtpbmQSDgoGZXhwaXJ5GAUgASgFEhQKDHNob3J0X3N0cmlrZRgGIAEoARITCgtsb25nX3N0cmlrZRgHIAEoARIQCghxdWFudGl0eRgIIAEoDRITCgtsaW1pdF9wcmljZRgJIAEoARInCgRtb2RlGAogASgOMhkuc3ByZWFkb3BzLnYxLlRyYWRpbmdNb2RlEhQKDHNob3J0X2Nvbl9pZBgLIAEoBRITCgtsb25nX2Nvbl9pZBgMIAEoBRIWCg5ub25fZ3VhcmFudGVlZBgNIAEoCCJRCg5QcmV2aWV3V2FybmluZxIuCgRjb2RlGAEgASgOMiAuc3ByZWFkb3BzLnYxLlByZXZpZXdXYXJuaW5nQ29kZRIPCgdtZXNzYWdlGAIgASgJItwFCgdQcmV2aWV3EhgKC2luaXRfbWFyZ2luGAEgASgBSACIAQESGQoMbWFpbnRfbWFyZ2luGAIgASgBSAGIAQESHgoRaW5pdF9tYXJnaW5fYWZ0ZXIYAyABKAFIAogBARIfChJtYWludF9tYXJnaW5fYWZ0ZXIYBCABKAFIA4gBARIjChZlcXVpdHlfd2l0aF9sb2FuX2FmdGVyGAUgASgBSASIAQESEAoIY3VycmVuY3kYBiABKAkSGwoOY29tbWlzc2lvbl91c2QYByABKAFIBYgBARIWCg5tYXhfcHJvZml0X3VzZBgIIAEoARIUCgxtYXhfbG9zc191c2QYCSABKAESEQoJYnJlYWtldmVuGAogASgBEhMKC2xpbWl0X3ByaWNlGAsgASgBEhoKEmJyb2tlcl9saW1pdF9wcmljZRgMIAEoARIaCg1uYXR1cmFsX3ByaWNlGA0gASgBSAaIAQESFgoJbWlkX3ByaWNlGA4gASgBSAeIAQESEgoKbXVsdGlwbGllchgPIAEoARIuCgh3YXJuaW5ncxgQIAMoCzIcLnNwcmVhZG9wcy52MS5QcmV2aWV3V2FybmluZxIjChthdXRvbWF0aWNfZXhlY3V0aW9uX2FsbG93ZWQYESABKAgSMQoNYnJva2VyX3Jlc3VsdBgSIAEoCzIaLnNwcmVhZG9wcy52MS5XaGF0SWZSZXN1bHQSKQoFYXNfb2YYEyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wQg4KDF9pbml0X21hcmdpbkIPCg1fbWFpbnRfbWFyZ2luQhQKEl9pbml0X21hcmdpbl9hZnRlckIVChNfbWFpbnRfbWFyZ2luX2FmdGVyQhkKF19lcXVpdHlfd2l0aF9sb2FuX2FmdGVyQhEKD19jb21taXNzaW9uX3VzZEIQCg5fbmF0dXJhbF9wcmljZUIMCgpfbWlkX3ByaWNlIj4KFFByZXZpZXdTcHJlYWRSZXF1ZXN0EiYKBXRyYWRlGAEgASgLMhcuc3ByZWFkb3BzLnYxLlRyYWRlU3BlYyI/ChVQcmV2aWV3U3ByZWFkUmVzcG9uc2USJgoHcHJldmlldxgBIAEoCzIVLnNwcmVhZG9wcy52MS5QcmV2aWV3InYKElBsYWNlU3ByZWFkUmVxdWVzdBImCgV0cmFkZRgBIAEoCzIXLnNwcmVhZG9wcy52MS5UcmFkZVNwZWMSJQoEd2FsaxgCIAEoCzIXLnNwcmVhZG9wcy52MS5QcmljZVdhbGsSEQoJYXV0b21hdGljGAMgASgIIq8BCglXYWxrU3RhdGUSDAoEc3RlcBgBIAEoDRINCgVzdGVwcxgCIAEoDRITCgtzdGFydF9wcmljZRgDIAEoARIVCg1jdXJyZW50X3ByaWNlGAQgASgBEhQKDHRhcmdldF9wcmljZRgFIAEoARIwCgxuZXh0X3N0ZXBfYXQYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhEKCWV4aGF1c3RlZBgHIAEoCCKKAgoHTGVnRmlsbBIPCgdleGVjX2lkGAEgASgJEg4KBmNvbl9pZBgCIAEoBRIpCgZhY3Rpb24YAyABKA4yGS5zcHJlYWRvcHMudjEuT3JkZXJBY3Rpb24SDgoGc3RyaWtlGAQgASgBEigKBXJpZ2h0GAUgASgOMhkuc3ByZWFkb3BzLnYxLk9wdGlvblJpZ2h0EhAKCHF1YW50aXR5GAYgASgBEg0KBXByaWNlGAcgASgBEigKBHRpbWUYCCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhsKDmNvbW1pc3Npb25fdXNkGAkgASgBSACIAQFCEQoPX2NvbW1pc3Npb25fdXNkIvoECg9Db21ib09yZGVyU3RhdGUSEAoIb3JkZXJfaWQYASABKAUSEwoHcGVybV9pZBgCIAEoA0ICMAESKQoGYWN0aW9uGAMgASgOMhkuc3ByZWFkb3BzLnYxLk9yZGVyQWN0aW9uEjAKDWJyb2tlcl9zdGF0dXMYBCABKA4yGS5zcHJlYWRvcHMudjEuT3JkZXJTdGF0dXMSEAoIcXVhbnRpdHkYBSABKA0SFwoPZmlsbGVkX3F1YW50aXR5GAYgASgNEhoKEnJlbWFpbmluZ19xdWFudGl0eRgHIAEoDRITCgtsaW1pdF9wcmljZRgIIAEoARIaChJicm9rZXJfbGltaXRfcHJpY2UYCSABKAESGwoOYXZnX2ZpbGxfcHJpY2UYCiABKAFIAIgBARIiChVicm9rZXJfYXZnX2ZpbGxfcHJpY2UYCyABKAFIAYgBARIoCglsZWdfZmlsbHMYDCADKAsyFS5zcHJlYWRvcHMudjEuTGVnRmlsbBIWCg5jb21taXNzaW9uX3VzZBgNIAEoARIlCgR3YWxrGA4gASgLMhcuc3ByZWFkb3BzLnYxLldhbGtTdGF0ZRIwCgxzdWJtaXR0ZWRfYXQYDyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi4KCnVwZGF0ZWRfYXQYECABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjIKE2xhc3RfYnJva2VyX21lc3NhZ2UYESABKAsyFS5zcHJlYWRvcHMudjEuSWJFcnJvckIRCg9fYXZnX2ZpbGxfcHJpY2VCGAoWX2Jyb2tlcl9hdmdfZmlsbF9wcmljZSJtCghFeGl0SW5mbxIoCgZyZWFzb24YASABKA4yGC5zcHJlYWRvcHMudjEuRXhpdFJlYXNvbhIPCgdtZXNzYWdlGAIgASgJEiYKAmF0GAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCLVBgoLU3ByZWFkT3JkZXISEAoIdHJhZGVfaWQYASABKAkSFAoMc3RyYXRlZ3lfcmVmGAIgASgJEiUKBHNwZWMYAyABKAsyFy5zcHJlYWRvcHMudjEuVHJhZGVTcGVjEi8KDHByaWNlX2VmZmVjdBgEIAEoDjIZLnNwcmVhZG9wcy52MS5QcmljZUVmZmVjdBInCgVwaGFzZRgFIAEoDjIYLnNwcmVhZG9wcy52MS5UcmFkZVBoYXNlEi8KC3BoYXNlX3NpbmNlGAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIPCgdhZG9wdGVkGAcgASgIEhQKDHNob3J0X2Nvbl9pZBgIIAEoBRITCgtsb25nX2Nvbl9pZBgJIAEoBRISCgptdWx0aXBsaWVyGAogASgBEhUKDW9wZW5fcXVhbnRpdHkYCyABKA0SLAoFZW50cnkYDCABKAsyHS5zcHJlYWRvcHMudjEuQ29tYm9PcmRlclN0YXRlEisKBGV4aXQYDSABKAsyHS5zcHJlYWRvcHMudjEuQ29tYm9PcmRlclN0YXRlEhYKDmNvbW1pc3Npb25fdXNkGA4gASgBEh0KEHJlYWxpemVkX3BubF91c2QYDyABKAFIAIgBARIfChJ1bnJlYWxpemVkX3BubF91c2QYECABKAFIAYgBARIYCgtjdXJyZW50X21pZBgRIAEoAUgCiAEBEhYKDm1heF9wcm9maXRfdXNkGBIgASgBEhQKDG1heF9sb3NzX3VzZBgTIAEoARIRCglicmVha2V2ZW4YFCABKAESIwoWZW50cnlfdW5kZXJseWluZ19wcmljZRgVIAEoAUgDiAEBEiYKB3ByZXZpZXcYFiABKAsyFS5zcHJlYWRvcHMudjEuUHJldmlldxIoCglyZWplY3Rpb24YFyABKAsyFS5zcHJlYWRvcHMudjEuSWJFcnJvchIpCglleGl0X2luZm8YGCABKAsyFi5zcHJlYWRvcHMudjEuRXhpdEluZm9CEwoRX3JlYWxpemVkX3BubF91c2RCFQoTX3VucmVhbGl6ZWRfcG5sX3VzZEIOCgxfY3VycmVudF9taWRCGQoXX2VudHJ5X3VuZGVybHlpbmdfcHJpY2UiUAoTUGxhY2VTcHJlYWRSZXNwb25zZRIoCgVvcmRlchgBIAEoCzIZLnNwcmVhZG9wcy52MS5TcHJlYWRPcmRlchIPCgdhZG9wdGVkGAIgASgIIiQKEEdldFNwcmVhZFJlcXVlc3QSEAoIdHJhZGVfaWQYASABKAkiPQoRR2V0U3ByZWFkUmVzcG9uc2USKAoFb3JkZXIYASABKAsyGS5zcHJlYWRvcHMudjEuU3ByZWFkT3JkZXIiVAoSTGlzdFNwcmVhZHNSZXF1ZXN0EhQKDHN0cmF0ZWd5X3JlZhgBIAEoCRIoCgZwaGFzZXMYAiADKA4yGC5zcHJlYWRvcHMudjEuVHJhZGVQaGFzZSJAChNMaXN0U3ByZWFkc1Jlc3BvbnNlEikKBm9yZGVycxgBIAMoCzIZLnNwcmVhZG9wcy52MS5TcHJlYWRPcmRlciI3ChNDYW5jZWxTcHJlYWRSZXF1ZXN0EhAKCHRyYWRlX2lkGAEgASgJEg4KBnJlYXNvbhgCIAEoCSJVChRDYW5jZWxTcHJlYWRSZXNwb25zZRIoCgVvcmRlchgBIAEoCzIZLnNwcmVhZG9wcy52MS5TcHJlYWRPcmRlchITCgtjYW5jZWxfc2VudBgCIAEoCCLeAQoSQ2xvc2VTcHJlYWRSZXF1ZXN0EhAKCHRyYWRlX2lkGAEgASgJEigKBnJlYXNvbhgCIAEoDjIYLnNwcmVhZG9wcy52MS5FeGl0UmVhc29uEg8KB21lc3NhZ2UYAyABKAkSGAoLbGltaXRfcHJpY2UYBCABKAFIAIgBARIZCgxsaW1pdF9vZmZzZXQYBSABKAFIAYgBARIlCgR3YWxrGAYgASgLMhcuc3ByZWFkb3BzLnYxLlByaWNlV2Fsa0IOCgxfbGltaXRfcHJpY2VCDwoNX2xpbWl0X29mZnNldCJQChNDbG9zZVNwcmVhZFJlc3BvbnNlEigKBW9yZGVyGAEgASgLMhkuc3ByZWFkb3BzLnYxLlNwcmVhZE9yZGVyEg8KB2Fkb3B0ZWQYAiABKAgilQMKC0V4aXRNZXRyaWNzEgsKA2R0ZRgBIAEoBRIdChB1bmRlcmx5aW5nX3ByaWNlGAIgASgBSACIAQESIwoWZW50cnlfdW5kZXJseWluZ19wcmljZRgDIAEoAUgBiAEBEhAKA2F0chgEIAEoAUgCiAEBEhcKCnN0b3BfcHJpY2UYBSABKAFIA4gBARIYCgtjdXJyZW50X21pZBgGIAEoAUgEiAEBEiQKF3Byb2ZpdF9jYXB0dXJlZF9wZXJjZW50GAcgASgBSAWIAQESHwoSdW5yZWFsaXplZF9wbmxfdXNkGAggASgBSAaIAQESHwoXZW50cnlfdW5kZXJseWluZ19zb3VyY2UYCSABKAlCEwoRX3VuZGVybHlpbmdfcHJpY2VCGQoXX2VudHJ5X3VuZGVybHlpbmdfcHJpY2VCBgoEX2F0ckINCgtfc3RvcF9wcmljZUIOCgxfY3VycmVudF9taWRCGgoYX3Byb2ZpdF9jYXB0dXJlZF9wZXJjZW50QhUKE191bnJlYWxpemVkX3BubF91c2QinwEKDEV4aXREZWNpc2lvbhIoCgZhY3Rpb24YASABKA4yGC5zcHJlYWRvcHMudjEuRXhpdEFjdGlvbhIoCgZyZWFzb24YAiABKA4yGC5zcHJlYWRvcHMudjEuRXhpdFJlYXNvbhIPCgdtZXNzYWdlGAMgASgJEioKB21ldHJpY3MYBCABKAsyGS5zcHJlYWRvcHMudjEuRXhpdE1ldHJpY3MitAIKFEV2YWx1YXRlRXhpdHNSZXF1ZXN0EhAKCHRyYWRlX2lkGAEgASgJEikKBXJ1bGVzGAIgASgLMhouc3ByZWFkb3BzLnYxLlN0cmF0ZWd5UmlzaxIpCgVhc19vZhgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASHQoQdW5kZXJseWluZ19wcmljZRgEIAEoAUgAiAEBEhAKA2F0chgFIAEoAUgBiAEBEhcKCnNwcmVhZF9taWQYBiABKAFIAogBARIjChZlbnRyeV91bmRlcmx5aW5nX3ByaWNlGAcgASgBSAOIAQFCEwoRX3VuZGVybHlpbmdfcHJpY2VCBgoEX2F0ckINCgtfc3ByZWFkX21pZEIZChdfZW50cnlfdW5kZXJseWluZ19wcmljZSJFChVFdmFsdWF0ZUV4aXRzUmVzcG9uc2USLAoIZGVjaXNpb24YASABKAsyGi5zcHJlYWRvcHMudjEuRXhpdERlY2lzaW9uIrwCChFSb2xsU3ByZWFkUmVxdWVzdBIQCgh0cmFkZV9pZBgBIAEoCRIqCgluZXdfdHJhZGUYAiABKAsyFy5zcHJlYWRvcHMudjEuVHJhZGVTcGVjEh4KEWNsb3NlX2xpbWl0X3ByaWNlGAMgASgBSACIAQESHwoSY2xvc2VfbGltaXRfb2Zmc2V0GAQgASgBSAGIAQESKwoKY2xvc2Vfd2FsaxgFIAEoCzIXLnNwcmVhZG9wcy52MS5QcmljZVdhbGsSKgoJb3Blbl93YWxrGAYgASgLMhcuc3ByZWFkb3BzLnYxLlByaWNlV2FsaxIRCglhdXRvbWF0aWMYByABKAgSDwoHbWVzc2FnZRgIIAEoCUIUChJfY2xvc2VfbGltaXRfcHJpY2VCFQoTX2Nsb3NlX2xpbWl0X29mZnNldCLSAQoSUm9sbFNwcmVhZFJlc3BvbnNlEiYKBXBoYXNlGAEgASgOMhcuc3ByZWFkb3BzLnYxLlJvbGxQaGFzZRIqCgdjbG9zaW5nGAIgASgLMhkuc3ByZWFkb3BzLnYxLlNwcmVhZE9yZGVyEioKB29wZW5pbmcYAyABKAsyGS5zcHJlYWRvcHMudjEuU3ByZWFkT3JkZXISFQoNY2xvc2VfYWRvcHRlZBgEIAEoCBIUCgxvcGVuX2Fkb3B0ZWQYBSABKAgSDwoHbWVzc2FnZRgGIAEoCSJzCgxSb2xsUHJvZ3Jlc3MSFQoNZnJvbV90cmFkZV9pZBgBIAEoCRITCgt0b190cmFkZV9pZBgCIAEoCRImCgVwaGFzZRgDIAEoDjIXLnNwcmVhZG9wcy52MS5Sb2xsUGhhc2USDwoHbWVzc2FnZRgEIAEoCSJgChlTdHJlYW1TcHJlYWRFdmVudHNSZXF1ZXN0EhEKCXRyYWRlX2lkcxgBIAMoCRIUCgxzdHJhdGVneV9yZWYYAiABKAkSGgoSc2VuZF9pbml0aWFsX3N0YXRlGAMgASgIImsKC1BoYXNlQ2hhbmdlEiYKBGZyb20YASABKA4yGC5zcHJlYWRvcHMudjEuVHJhZGVQaGFzZRIkCgJ0bxgCIAEoDjIYLnNwcmVhZG9wcy52MS5UcmFkZVBoYXNlEg4KBnJlYXNvbhgDIAEoCSLMAwoaU3RyZWFtU3ByZWFkRXZlbnRzUmVzcG9uc2USEAoIdHJhZGVfaWQYASABKAkSFAoMc3RyYXRlZ3lfcmVmGAIgASgJEigKBHRpbWUYAyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg8KB2luaXRpYWwYBCABKAgSMQoMcGhhc2VfY2hhbmdlGAUgASgLMhkuc3ByZWFkb3BzLnYxLlBoYXNlQ2hhbmdlSAASJQoEZmlsbBgGIAEoCzIVLnNwcmVhZG9wcy52MS5MZWdGaWxsSAASLAoJd2Fsa19zdGVwGAcgASgLMhcuc3ByZWFkb3BzLnYxLldhbGtTdGF0ZUgAEi8KDmJyb2tlcl9tZXNzYWdlGAggASgLMhUuc3ByZWFkb3BzLnYxLkliRXJyb3JIABIzCg1leGl0X2RlY2lzaW9uGAkgASgLMhouc3ByZWFkb3BzLnYxLkV4aXREZWNpc2lvbkgAEioKBHJvbGwYCyABKAsyGi5zcHJlYWRvcHMudjEuUm9sbFByb2dyZXNzSAASKAoFb3JkZXIYCiABKAsyGS5zcHJlYWRvcHMudjEuU3ByZWFkT3JkZXJCBwoFZXZlbnQquwIKElByZXZpZXdXYXJuaW5nQ29kZRIkCiBQUkVWSUVXX1dBUk5JTkdfQ09ERV9VTlNQRUNJRklFRBAAEicKI1BSRVZJRVdfV0FSTklOR19DT0RFX01BUkdJTl9VTktOT1dOEAESKwonUFJFVklFV19XQVJOSU5HX0NPREVfQ09NTUlTU0lPTl9VTktOT1dOEAISJwojUFJFVklFV19XQVJOSU5HX0NPREVfQlJPS0VSX1dBUk5JTkcQAxIsCihQUkVWSUVXX1dBUk5JTkdfQ09ERV9JTlNVRkZJQ0lFTlRfTUFSR0lOEAQSLworUFJFVklFV19XQVJOSU5HX0NPREVfUFJJQ0VfQVdBWV9GUk9NX01BUktFVBAFEiEKHVBSRVZJRVdfV0FSTklOR19DT0RFX05PX1FVT1RFEAYqxgEKCkV4aXRSZWFzb24SGwoXRVhJVF9SRUFTT05fVU5TUEVDSUZJRUQQABIZChVFWElUX1JFQVNPTl9TVE9QX0xPU1MQARIbChdFWElUX1JFQVNPTl9UQUtFX1BST0ZJVBACEhMKD0VYSVRfUkVBU09OX0RURRADEhQKEEVYSVRfUkVBU09OX1JPTEwQBBIWChJFWElUX1JFQVNPTl9NQU5VQUwQBRIgChxFWElUX1JFQVNPTl9TVFJBVEVHWV9ERUxFVEVEEAYqbAoKRXhpdEFjdGlvbhIbChdFWElUX0FDVElPTl9VTlNQRUNJRklFRBAAEhQKEEVYSVRfQUNUSU9OX0hPTEQQARIVChFFWElUX0FDVElPTl9DTE9TRRACEhQKEEVYSVRfQUNUSU9OX1JPTEwQAyqSAQoJUm9sbFBoYXNlEhoKFlJPTExfUEhBU0VfVU5TUEVDSUZJRUQQABIWChJST0xMX1BIQVNFX0NMT1NJTkcQARIVChFST0xMX1BIQVNFX09QRU5FRBACEh0KGVJPTExfUEhBU0VfQ0xPU0VfVU5GSUxMRUQQAxIbChdST0xMX1BIQVNFX09QRU5fUkVGVVNFRBAEMqMGChBFeGVjdXRpb25TZXJ2aWNlElgKDVByZXZpZXdTcHJlYWQSIi5zcHJlYWRvcHMudjEuUHJldmlld1NwcmVhZFJlcXVlc3QaIy5zcHJlYWRvcHMudjEuUHJldmlld1NwcmVhZFJlc3BvbnNlElIKC1BsYWNlU3ByZWFkEiAuc3ByZWFkb3BzLnYxLlBsYWNlU3ByZWFkUmVxdWVzdBohLnNwcmVhZG9wcy52MS5QbGFjZVNwcmVhZFJlc3BvbnNlEkwKCUdldFNwcmVhZBIeLnNwcmVhZG9wcy52MS5HZXRTcHJlYWRSZXF1ZXN0Gh8uc3ByZWFkb3BzLnYxLkdldFNwcmVhZFJlc3BvbnNlElIKC0xpc3RTcHJlYWRzEiAuc3ByZWFkb3BzLnYxLkxpc3RTcHJlYWRzUmVxdWVzdBohLnNwcmVhZG9wcy52MS5MaXN0U3ByZWFkc1Jlc3BvbnNlElUKDENhbmNlbFNwcmVhZBIhLnNwcmVhZG9wcy52MS5DYW5jZWxTcHJlYWRSZXF1ZXN0GiIuc3ByZWFkb3BzLnYxLkNhbmNlbFNwcmVhZFJlc3BvbnNlElIKC0Nsb3NlU3ByZWFkEiAuc3ByZWFkb3BzLnYxLkNsb3NlU3ByZWFkUmVxdWVzdBohLnNwcmVhZG9wcy52MS5DbG9zZVNwcmVhZFJlc3BvbnNlElgKDUV2YWx1YXRlRXhpdHMSIi5zcHJlYWRvcHMudjEuRXZhbHVhdGVFeGl0c1JlcXVlc3QaIy5zcHJlYWRvcHMudjEuRXZhbHVhdGVFeGl0c1Jlc3BvbnNlEk8KClJvbGxTcHJlYWQSHy5zcHJlYWRvcHMudjEuUm9sbFNwcmVhZFJlcXVlc3QaIC5zcHJlYWRvcHMudjEuUm9sbFNwcmVhZFJlc3BvbnNlEmkKElN0cmVhbVNwcmVhZEV2ZW50cxInLnNwcmVhZG9wcy52MS5TdHJlYW1TcHJlYWRFdmVudHNSZXF1ZXN0Giguc3ByZWFkb3BzLnYxLlN0cmVhbVNwcmVhZEV2ZW50c1Jlc3BvbnNlMAFiBnByb3RvMw", [file_google_protobuf_timestamp, file_spreadops_v1_common, file_spreadops_v1_gateway, file_spreadops_v1_strategy]);
 
 /**
  * One spread to trade; mirrors the Trade CR's spec (plus the leg ids when known).
@@ -857,6 +857,9 @@ export type SpreadOrder = Message<"spreadops.v1.SpreadOrder"> & {
 
   /**
    * Underlying price when the opening order first filled, USD per share; the stop-loss anchor.
+   * Taken from the underlying's quote when this service sees the fill; for a spread adopted
+   * already filled (e.g. after a restart), recovered at the first exit evaluation from the
+   * 1-minute bar holding the entry fill time; unset while unknown.
    *
    * @generated from field: optional double entry_underlying_price = 21;
    */
@@ -1218,6 +1221,15 @@ export type ExitMetrics = Message<"spreadops.v1.ExitMetrics"> & {
    * @generated from field: optional double unrealized_pnl_usd = 8;
    */
   unrealizedPnlUsd?: number | undefined;
+
+  /**
+   * Where entry_underlying_price came from: "request", "fill" (the underlying's quote when this
+   * service saw the opening fill), "bars" (the close of the underlying's 1-minute TRADES bar
+   * holding the entry fill time, for a spread adopted already filled) or empty when unknown.
+   *
+   * @generated from field: string entry_underlying_source = 9;
+   */
+  entryUnderlyingSource: string;
 };
 
 /**
@@ -1318,6 +1330,16 @@ export type EvaluateExitsRequest = Message<"spreadops.v1.EvaluateExitsRequest"> 
    * @generated from field: optional double spread_mid = 6;
    */
   spreadMid?: number | undefined;
+
+  /**
+   * The stop-loss anchor (underlying price at entry, USD per share) when the caller recorded it,
+   * e.g. in the Trade's status; it then replaces the service's own. Unset = the one taken when
+   * this service saw the opening fill, else recovered from the underlying's 1-minute bars at
+   * the entry fill time, else unknown (the stop-loss then does not trigger and says so).
+   *
+   * @generated from field: optional double entry_underlying_price = 7;
+   */
+  entryUnderlyingPrice?: number | undefined;
 };
 
 /**
@@ -1347,6 +1369,179 @@ export type EvaluateExitsResponse = Message<"spreadops.v1.EvaluateExitsResponse"
  */
 export const EvaluateExitsResponseSchema: GenMessage<EvaluateExitsResponse> = /*@__PURE__*/
   messageDesc(file_spreadops_v1_execution, 23);
+
+/**
+ * Request of RollSpread.
+ *
+ * @generated from message spreadops.v1.RollSpreadRequest
+ */
+export type RollSpreadRequest = Message<"spreadops.v1.RollSpreadRequest"> & {
+  /**
+   * The trade id of the spread to roll (OPEN, PARTIALLY_FILLED, CLOSING or CLOSED by an earlier
+   * call). Unknown to this service (e.g. after a restart) = NOT_FOUND: adopt it first with
+   * PlaceSpread of its spec.
+   *
+   * @generated from field: string trade_id = 1;
+   */
+  tradeId: string;
+
+  /**
+   * The spread to open: a full TradeSpec with its own trade id (e.g. "<trade_id>-r1"), on the
+   * same underlying, of the same kind and mode, with an expiry later than the rolled spread's.
+   * An empty strategy_ref takes the rolled spread's.
+   *
+   * @generated from field: spreadops.v1.TradeSpec new_trade = 2;
+   */
+  newTrade?: TradeSpec | undefined;
+
+  /**
+   * Limit of the closing order, as CloseSpreadRequest.limit_price (USD per share in the closing
+   * direction, > 0). Unset = current mid moved toward natural by `close_limit_offset`.
+   *
+   * @generated from field: optional double close_limit_price = 3;
+   */
+  closeLimitPrice?: number | undefined;
+
+  /**
+   * As CloseSpreadRequest.limit_offset, for the closing order.
+   *
+   * @generated from field: optional double close_limit_offset = 4;
+   */
+  closeLimitOffset?: number | undefined;
+
+  /**
+   * Price walk of the closing order; unset = the service's default walk.
+   *
+   * @generated from field: spreadops.v1.PriceWalk close_walk = 5;
+   */
+  closeWalk?: PriceWalk | undefined;
+
+  /**
+   * Price walk of the new spread's opening order; unset = the service's default walk.
+   *
+   * @generated from field: spreadops.v1.PriceWalk open_walk = 6;
+   */
+  openWalk?: PriceWalk | undefined;
+
+  /**
+   * As PlaceSpreadRequest.automatic, for the new spread.
+   *
+   * @generated from field: bool automatic = 7;
+   */
+  automatic: boolean;
+
+  /**
+   * Plain-language detail, recorded in the rolled spread's exit_info.
+   *
+   * @generated from field: string message = 8;
+   */
+  message: string;
+};
+
+/**
+ * Describes the message spreadops.v1.RollSpreadRequest.
+ * Use `create(RollSpreadRequestSchema)` to create a new message.
+ */
+export const RollSpreadRequestSchema: GenMessage<RollSpreadRequest> = /*@__PURE__*/
+  messageDesc(file_spreadops_v1_execution, 24);
+
+/**
+ * Response of RollSpread.
+ *
+ * @generated from message spreadops.v1.RollSpreadResponse
+ */
+export type RollSpreadResponse = Message<"spreadops.v1.RollSpreadResponse"> & {
+  /**
+   * Where the roll stands after this call.
+   *
+   * @generated from field: spreadops.v1.RollPhase phase = 1;
+   */
+  phase: RollPhase;
+
+  /**
+   * The rolled spread (its closing order in `exit`).
+   *
+   * @generated from field: spreadops.v1.SpreadOrder closing = 2;
+   */
+  closing?: SpreadOrder | undefined;
+
+  /**
+   * The new spread; unset until its opening order was placed (or refused by the risk gate).
+   *
+   * @generated from field: spreadops.v1.SpreadOrder opening = 3;
+   */
+  opening?: SpreadOrder | undefined;
+
+  /**
+   * True when the closing order already existed and was adopted, nothing new sent.
+   *
+   * @generated from field: bool close_adopted = 4;
+   */
+  closeAdopted: boolean;
+
+  /**
+   * True when the new spread's opening order already existed and was adopted.
+   *
+   * @generated from field: bool open_adopted = 5;
+   */
+  openAdopted: boolean;
+
+  /**
+   * Plain-language detail of the phase.
+   *
+   * @generated from field: string message = 6;
+   */
+  message: string;
+};
+
+/**
+ * Describes the message spreadops.v1.RollSpreadResponse.
+ * Use `create(RollSpreadResponseSchema)` to create a new message.
+ */
+export const RollSpreadResponseSchema: GenMessage<RollSpreadResponse> = /*@__PURE__*/
+  messageDesc(file_spreadops_v1_execution, 25);
+
+/**
+ * Progress of a roll, sent on the rolled spread's events.
+ *
+ * @generated from message spreadops.v1.RollProgress
+ */
+export type RollProgress = Message<"spreadops.v1.RollProgress"> & {
+  /**
+   * The spread being closed.
+   *
+   * @generated from field: string from_trade_id = 1;
+   */
+  fromTradeId: string;
+
+  /**
+   * The spread being opened.
+   *
+   * @generated from field: string to_trade_id = 2;
+   */
+  toTradeId: string;
+
+  /**
+   * Where the roll stands.
+   *
+   * @generated from field: spreadops.v1.RollPhase phase = 3;
+   */
+  phase: RollPhase;
+
+  /**
+   * Plain-language detail.
+   *
+   * @generated from field: string message = 4;
+   */
+  message: string;
+};
+
+/**
+ * Describes the message spreadops.v1.RollProgress.
+ * Use `create(RollProgressSchema)` to create a new message.
+ */
+export const RollProgressSchema: GenMessage<RollProgress> = /*@__PURE__*/
+  messageDesc(file_spreadops_v1_execution, 26);
 
 /**
  * Request of StreamSpreadEvents.
@@ -1382,7 +1577,7 @@ export type StreamSpreadEventsRequest = Message<"spreadops.v1.StreamSpreadEvents
  * Use `create(StreamSpreadEventsRequestSchema)` to create a new message.
  */
 export const StreamSpreadEventsRequestSchema: GenMessage<StreamSpreadEventsRequest> = /*@__PURE__*/
-  messageDesc(file_spreadops_v1_execution, 24);
+  messageDesc(file_spreadops_v1_execution, 27);
 
 /**
  * A phase transition.
@@ -1417,7 +1612,7 @@ export type PhaseChange = Message<"spreadops.v1.PhaseChange"> & {
  * Use `create(PhaseChangeSchema)` to create a new message.
  */
 export const PhaseChangeSchema: GenMessage<PhaseChange> = /*@__PURE__*/
-  messageDesc(file_spreadops_v1_execution, 25);
+  messageDesc(file_spreadops_v1_execution, 28);
 
 /**
  * One message of StreamSpreadEvents.
@@ -1498,6 +1693,14 @@ export type StreamSpreadEventsResponse = Message<"spreadops.v1.StreamSpreadEvent
      */
     value: ExitDecision;
     case: "exitDecision";
+  } | {
+    /**
+     * A roll made progress (on the rolled spread's events).
+     *
+     * @generated from field: spreadops.v1.RollProgress roll = 11;
+     */
+    value: RollProgress;
+    case: "roll";
   } | { case: undefined; value?: undefined };
 
   /**
@@ -1513,7 +1716,7 @@ export type StreamSpreadEventsResponse = Message<"spreadops.v1.StreamSpreadEvent
  * Use `create(StreamSpreadEventsResponseSchema)` to create a new message.
  */
 export const StreamSpreadEventsResponseSchema: GenMessage<StreamSpreadEventsResponse> = /*@__PURE__*/
-  messageDesc(file_spreadops_v1_execution, 26);
+  messageDesc(file_spreadops_v1_execution, 29);
 
 /**
  * Why the preview warns.
@@ -1683,6 +1886,58 @@ export const ExitActionSchema: GenEnum<ExitAction> = /*@__PURE__*/
   enumDesc(file_spreadops_v1_execution, 2);
 
 /**
+ * Where a roll stands.
+ *
+ * @generated from enum spreadops.v1.RollPhase
+ */
+export enum RollPhase {
+  /**
+   * Not set.
+   *
+   * @generated from enum value: ROLL_PHASE_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * The closing order is working; the new spread is placed once it has filled.
+   *
+   * @generated from enum value: ROLL_PHASE_CLOSING = 1;
+   */
+  CLOSING = 1,
+
+  /**
+   * The rolled spread is closed and the new spread's opening order was placed or adopted (see
+   * `opening.phase` for its fill).
+   *
+   * @generated from enum value: ROLL_PHASE_OPENED = 2;
+   */
+  OPENED = 2,
+
+  /**
+   * The closing order ended (cancelled, walk exhausted) without closing the whole quantity;
+   * nothing new was placed. The gateway keeps one closing order per trade id, so the rest
+   * cannot be closed under this trade id by SpreadOps; it needs a human.
+   *
+   * @generated from enum value: ROLL_PHASE_CLOSE_UNFILLED = 3;
+   */
+  CLOSE_UNFILLED = 3,
+
+  /**
+   * The rolled spread is closed but the new spread was refused (risk gate, kill switch, mode):
+   * see `message` and `opening.rejection`. Calling again evaluates it again.
+   *
+   * @generated from enum value: ROLL_PHASE_OPEN_REFUSED = 4;
+   */
+  OPEN_REFUSED = 4,
+}
+
+/**
+ * Describes the enum spreadops.v1.RollPhase.
+ */
+export const RollPhaseSchema: GenEnum<RollPhase> = /*@__PURE__*/
+  enumDesc(file_spreadops_v1_execution, 3);
+
+/**
  * Previews, places, tracks, cancels and closes spreads. Errors: INVALID_ARGUMENT naming the field
  * (e.g. a price whose sign contradicts the kind never reaches the broker), NOT_FOUND for an
  * unknown trade id, FAILED_PRECONDITION for a refused risk gate (unknown margin on automatic
@@ -1725,7 +1980,7 @@ export const ExecutionService: GenService<{
   },
   /**
    * Spreads the service tracks: every non-terminal one, plus those that ended on the current
-   * exchange day (for the daily P&L).
+   * exchange day (America/New_York date; for the daily P&L).
    *
    * @generated from rpc spreadops.v1.ExecutionService.ListSpreads
    */
@@ -1767,7 +2022,25 @@ export const ExecutionService: GenService<{
     output: typeof EvaluateExitsResponseSchema;
   },
   /**
-   * Server stream of spread events: phase changes, fills, walk steps, broker messages.
+   * Rolls an open spread into a later expiry as one decision: closes it (the CloseSpread path,
+   * adopting a closing order that already carries its trade id) and, only once that close has
+   * filled for the whole open quantity, opens `new_trade` (the PlaceSpread path, adopting an
+   * opening order that already carries the new trade id). Before anything is sent the new
+   * spread is checked (fields, legs, tick, mode, kill switch, per-trade max loss); its margin is
+   * checked by the risk gate when it is placed. Idempotent: call it again with the same request
+   * until `phase` is OPENED; each call makes progress and never sends a second order for either
+   * trade id. The new spread is also placed without a further call when this service sees the
+   * close fill.
+   *
+   * @generated from rpc spreadops.v1.ExecutionService.RollSpread
+   */
+  rollSpread: {
+    methodKind: "unary";
+    input: typeof RollSpreadRequestSchema;
+    output: typeof RollSpreadResponseSchema;
+  },
+  /**
+   * Server stream of spread events: phase changes, fills, walk steps, broker messages, rolls.
    *
    * @generated from rpc spreadops.v1.ExecutionService.StreamSpreadEvents
    */
