@@ -102,6 +102,42 @@ describe("Trade lifecycle over the embedded store", () => {
     expect(h.executionService.placeCalls).toBe(0);
   });
 
+  it("after an execution-service restart an open trade is re-adopted from the broker, never placed again", async () => {
+    h = new Harness();
+    await h.controller.start();
+    await h.apply("spy");
+    const submitted = await h.tradeReaches("Submitted");
+    h.executionService.fill(submitted.metadata.uid ?? "");
+    await h.tradeReaches("Open");
+    const sent = h.executionService.ordersSent;
+    h.executionService.forgetAll(); // the service restarted; the broker still lists the order
+    await h.clock.advance(60_000); // the next exit check meets NotFound
+    await until(async () => (await h.reasons("Trade", submitted.metadata.name)).includes("Adopted"), "the trade re-adopted");
+    const after = await h.onlyTrade();
+    expect(after.status?.phase).toBe("Open");
+    expect(after.status?.conditions?.find((c) => c.type === "Degraded")?.status ?? "False").toBe("False");
+    expect(h.executionService.ordersSent).toBe(sent);
+  });
+
+  it("an open trade the broker no longer lists is reported NotTrackedByExecution, with nothing sent", async () => {
+    h = new Harness();
+    await h.controller.start();
+    await h.apply("spy");
+    const submitted = await h.tradeReaches("Submitted");
+    h.executionService.fill(submitted.metadata.uid ?? "");
+    await h.tradeReaches("Open");
+    const sent = h.executionService.ordersSent;
+    h.executionService.forgetAll();
+    h.executionService.loseBrokerOrders(); // e.g. a fresh simulator after an all-in-one restart
+    await h.clock.advance(60_000);
+    const degraded = await h.tradeMatches((t) => t.status?.conditions?.some((c) => c.type === "Degraded" && c.status === "True" && c.reason === "NotTrackedByExecution") === true, "Degraded/NotTrackedByExecution");
+    expect(degraded.status?.phase).toBe("Open");
+    expect(h.executionService.ordersSent).toBe(sent);
+    // Looked at again later, still without sending anything.
+    await h.clock.advance(5 * 60_000);
+    expect(h.executionService.ordersSent).toBe(sent);
+  });
+
   it("spec.close: true closes an open trade by hand", async () => {
     h = new Harness();
     await h.controller.start();

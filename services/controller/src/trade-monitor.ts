@@ -185,35 +185,29 @@ export class TradeMonitor {
 
   /**
    * The execution service does not know the trade (it restarted and rebuilds only what it is
-   * asked about). A working opening order of today is re-adopted through the idempotent
-   * PlaceSpread (the broker lookup finds it; nothing is sent). An open or closing position is
-   * never re-placed — if the broker did not list its order, PlaceSpread would open a second
-   * position — so it is reported and retried.
+   * asked about). The trade's status says an order was placed, so it is re-adopted with
+   * PlaceSpread in adopt-only mode: the broker's order carrying the trade id is rebuilt, and
+   * nothing is ever sent — placing again could open a second position (or a stale order on a
+   * new day). When the broker lists no such order, the trade is reported and looked at again.
    */
   async #notTracked(trade: TradeResource, signal: AbortSignal): Promise<StepOutcome> {
     const phase = trade.status?.phase;
-    const created = Date.parse(trade.metadata.creationTimestamp ?? "");
-    const recent = Number.isFinite(created) && this.#deps.clock.now() - created <= this.#timings.readoptWindowMs;
-    if ((phase === "Submitted" || phase === "PartiallyFilled") && recent) {
-      assertLeader(this.#deps);
-      try {
-        const response = await this.#deps.execution.placeSpread(
-          { trade: toExecutionTradeSpec(trade), walk: toPriceWalk(trade), automatic: trade.metadata.annotations?.[APPROVAL_ANNOTATION] === "auto" },
-          this.#options(signal),
-        );
-        await this.#deps.events.normal(trade, TradeEvent.Adopted, response.adopted
-          ? "the execution service did not know this trade: re-adopted the broker's order by orderRef"
-          : "the execution service did not know this trade and the broker had no order with its orderRef: placed again");
-        if (response.order !== undefined) return await this.#record(trade, response.order);
-        return stop({ requeueAfterMs: this.#timings.pollIntervalMs });
-      } catch (error) {
-        if (classifyRpcError(error) === "notFound") throw error;
-        return this.#failed(trade, error, "re-adoption", signal);
-      }
+    assertLeader(this.#deps);
+    try {
+      const response = await this.#deps.execution.placeSpread(
+        { trade: toExecutionTradeSpec(trade), automatic: trade.metadata.annotations?.[APPROVAL_ANNOTATION] === "auto", adoptOnly: true },
+        this.#options(signal),
+      );
+      await this.#deps.events.normal(trade, TradeEvent.Adopted, "the execution service did not know this trade: re-adopted the broker's order by orderRef (nothing sent)");
+      if (response.order !== undefined) return await this.#record(trade, response.order);
+      return stop({ requeueAfterMs: this.#timings.pollIntervalMs });
+    } catch (error) {
+      const failure = classifyRpcError(error);
+      if (failure === "unavailable") return this.#failed(trade, error, "re-adoption", signal);
+      await this.#deps.writer.degrade(trade, Reason.NotTrackedByExecution,
+        `the execution service does not track this ${phase ?? ""} trade and the broker lists no order carrying its orderRef (${rpcErrorMessage(error)}); nothing is sent for it — check the position at the broker`);
+      return stop({ requeueAfterMs: this.#timings.notTrackedRetryMs });
     }
-    await this.#deps.writer.degrade(trade, Reason.NotTrackedByExecution,
-      `the execution service does not track this ${phase ?? ""} trade (restarted?); nothing is sent for it until it does — check the position at the broker`);
-    return stop({ requeueAfterMs: this.#timings.notTrackedRetryMs });
   }
 
   #options(signal: AbortSignal): { timeoutMs: number; signal: AbortSignal } {

@@ -39,12 +39,6 @@ export interface TradeTimings {
   readonly exitCheckIntervalMs: number;
   /** Deadline of each execution call; default 15 s. */
   readonly rpcTimeoutMs: number;
-  /**
-   * A trade the execution service no longer knows (it restarted) is re-adopted through the
-   * idempotent PlaceSpread only if it was created this recently: the broker lists the same day's
-   * orders, so the lookup finds the order and nothing is sent. Older ones are reported instead.
-   */
-  readonly readoptWindowMs: number;
   /** Retry interval of a trade the execution service does not know; default 5 min. */
   readonly notTrackedRetryMs: number;
 }
@@ -53,7 +47,6 @@ export const DEFAULT_TRADE_TIMINGS: TradeTimings = {
   pollIntervalMs: 2_000,
   exitCheckIntervalMs: 60_000,
   rpcTimeoutMs: 15_000,
-  readoptWindowMs: 12 * 3_600_000,
   notTrackedRetryMs: 5 * 60_000,
 };
 

@@ -264,7 +264,7 @@ describe("ExecutionService over gateway + simulator", () => {
     const doomed = new SpreadExecutor({ ...deps, gateway: crashing }, options);
     const placesBefore = placed();
     const ordersBefore = realOrders();
-    void doomed.place({ $typeName: "spreadops.v1.PlaceSpreadRequest", trade: spec(id, p, limit), automatic: true }).catch(() => undefined);
+    void doomed.place({ $typeName: "spreadops.v1.PlaceSpreadRequest", trade: spec(id, p, limit), automatic: true, adoptOnly: false }).catch(() => undefined);
     await wasSent;
     doomed.stop();
     connection.close();
@@ -355,7 +355,7 @@ describe("ExecutionService over gateway + simulator", () => {
     const id = "it-reject-1";
     const rejectsBefore = await metric("spreadops_execution_rejects_total", { reason: "broker_201" });
     sim.faults.apply({ kind: "rejectOrders", reason: "test: no such luck", count: 1 });
-    const placed = await client.placeSpread({ trade: spec(id, p, cents(p.mid + 0.5, "up")), automatic: true });
+    const placed = await client.placeSpread({ trade: spec(id, p, cents(p.mid + 0.5, "up")), automatic: true, adoptOnly: false });
     expect(placed.adopted).toBe(false);
     await pumpUntil(async () => (await client.getSpread({ tradeId: id })).order?.phase === TradePhase.REJECTED, "rejection");
     const order = (await client.getSpread({ tradeId: id })).order;
@@ -366,7 +366,7 @@ describe("ExecutionService over gateway + simulator", () => {
     expect(await metric("spreadops_execution_rejects_total", { reason: "broker_201" })).toBe(rejectsBefore + 1);
     // Terminal: a retry with the same trade id adopts the rejected order, sends nothing.
     const ordersBefore = realOrders();
-    expect((await client.placeSpread({ trade: spec(id, p, cents(p.mid + 0.5, "up")), automatic: true })).adopted).toBe(true);
+    expect((await client.placeSpread({ trade: spec(id, p, cents(p.mid + 0.5, "up")), automatic: true, adoptOnly: false })).adopted).toBe(true);
     expect(realOrders()).toBe(ordersBefore);
   }, 60_000);
 
@@ -397,7 +397,7 @@ describe("ExecutionService over gateway + simulator", () => {
   it("StreamSpreadEvents with send_initial_state first sends each wanted non-terminal spread, not the terminal ones", async () => {
     const p = pickSpread(SpreadKind.BULL_PUT);
     const id = "it-initial-1";
-    await client.placeSpread({ trade: spec(id, p, cents(p.mid + 0.5, "up")), automatic: true }); // rests
+    await client.placeSpread({ trade: spec(id, p, cents(p.mid + 0.5, "up")), automatic: true, adoptOnly: false }); // rests
     expect((await client.getSpread({ tradeId: `it-fill-${SpreadKind.BULL_PUT}` })).order?.phase).toBe(TradePhase.CLOSED);
     const stream = collect({ tradeIds: [id, `it-fill-${SpreadKind.BULL_PUT}`, "it-metrics-1"], sendInitialState: true });
     await stream.stop();
@@ -464,7 +464,13 @@ describe("ExecutionService over gateway + simulator", () => {
     try {
       const other = restarted.client;
       await expect(other.getSpread({ tradeId: id })).rejects.toSatisfy((e: unknown) => e instanceof ConnectError && e.code === Code.NotFound);
-      const adopted = await other.placeSpread({ trade: spec(id, p, cents(p.natural, "down")), automatic: true });
+      // adopt_only, as a caller that knows the trade was placed (the controller after a restart):
+      // an id the broker has no order for is refused with nothing sent…
+      await expect(other.placeSpread({ trade: spec(`${id}-never`, p, cents(p.natural, "down")), automatic: true, adoptOnly: true }))
+        .rejects.toSatisfy((e: unknown) => e instanceof ConnectError && e.code === Code.FailedPrecondition && /adopt_only: the broker lists no order/.test(e.rawMessage));
+      expect(realOrders()).toBe(ordersBefore);
+      // …and the one it has is rebuilt from the broker.
+      const adopted = await other.placeSpread({ trade: spec(id, p, cents(p.natural, "down")), automatic: true, adoptOnly: true });
       expect(adopted.adopted).toBe(true);
       expect(adopted.order?.phase).toBe(TradePhase.CLOSING);
       const closeAgain = await other.closeSpread({ tradeId: id, reason: ExitReason.MANUAL, message: "again", limitPrice: 0.05 });
@@ -506,7 +512,7 @@ describe("ExecutionService over gateway + simulator", () => {
     executor.start();
     try {
       const limit = cents(p.natural - 0.15, "down"); // more than marketable, so a quote move does not stop it
-      await executor.place({ $typeName: "spreadops.v1.PlaceSpreadRequest", trade: spec(id, p, limit, { quantity }), walk: { $typeName: "spreadops.v1.PriceWalk", steps: 1, every: durationFromMs(400) }, automatic: true });
+      await executor.place({ $typeName: "spreadops.v1.PlaceSpreadRequest", trade: spec(id, p, limit, { quantity }), walk: { $typeName: "spreadops.v1.PriceWalk", steps: 1, every: durationFromMs(400) }, automatic: true, adoptOnly: false });
       // Ack after 20 ms, one fill 50 ms later; the next part would need 50 ms more of simulated time.
       sim.server.advanceClockTo(sim.server.now() + 100);
       const until = async (check: (o: Awaited<ReturnType<SpreadExecutor["get"]>>) => boolean, what: string): Promise<void> => {
@@ -547,7 +553,7 @@ describe("ExecutionService over gateway + simulator", () => {
       { allowLive: false, maxRiskPerTradeUsd: 5000, callTimeoutMs: 10_000 },
     );
     try {
-      await executor.place({ $typeName: "spreadops.v1.PlaceSpreadRequest", trade: spec(id, p, cents(p.mid + 0.5, "up")), automatic: true });
+      await executor.place({ $typeName: "spreadops.v1.PlaceSpreadRequest", trade: spec(id, p, cents(p.mid + 0.5, "up")), automatic: true, adoptOnly: false });
       await executor.cancel(id, "test");
       await pumpUntil(async () => (await executor.get(id)).phase === TradePhase.CANCELLED, "cancel");
       const listed = (): string[] => executor.list("", []).map((o) => o.tradeId);

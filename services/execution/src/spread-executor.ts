@@ -257,7 +257,7 @@ export class SpreadExecutor {
       // the lookup instead of after it. Not when the placement is bound to be refused anyway (kill
       // switch engaged, or the gateway was last seen in another mode), so a refused trade still
       // reaches the broker with nothing at all.
-      const speculate = !this.#deps.killSwitch.engaged && this.#lastGatewayMode === trade.mode;
+      const speculate = !request.adoptOnly && !this.#deps.killSwitch.engaged && this.#lastGatewayMode === trade.mode;
       const reads = speculate ? this.#riskReads(trade, legsLookup) : undefined;
       const quotes = settleLater(legsLookup.then((legs) => this.#quotes(trade, legs)));
       // Look up before placing: an order carrying the trade id at the broker is adopted, never doubled.
@@ -273,6 +273,10 @@ export class SpreadExecutor {
       }
       if (existing.orphans > 0) {
         throw failedPrecondition(`executions carrying trade id ${trade.tradeId} exist without their order; refusing to place until the broker reports it`);
+      }
+      if (request.adoptOnly) {
+        this.#deps.logger.warn({ trade: trade.tradeId, decision: "adopt-only-none" }, "adopt only: the broker lists no order carrying the trade id; nothing sent");
+        throw failedPrecondition(`adopt_only: the broker lists no order carrying trade id ${trade.tradeId}; nothing was sent`);
       }
       this.#checkKillSwitch(trade.tradeId);
       const legs = await legsLookup;
@@ -486,7 +490,7 @@ export class SpreadExecutor {
     const spec = specOf(nextTrade);
     const intent: RollIntent = record.roll ?? {
       next: nextTrade,
-      request: { $typeName: "spreadops.v1.PlaceSpreadRequest", trade: spec, automatic: request.automatic, ...(request.openWalk === undefined ? {} : { walk: request.openWalk }) },
+      request: { $typeName: "spreadops.v1.PlaceSpreadRequest", trade: spec, automatic: request.automatic, adoptOnly: false, ...(request.openWalk === undefined ? {} : { walk: request.openWalk }) },
       opening: undefined,
     };
 

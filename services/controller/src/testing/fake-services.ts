@@ -80,9 +80,16 @@ export class FakeExecutionService implements ExecutionPort {
   down = false;
   refusePlacement: string | undefined;
   exitDecision: ExitDecision = create(ExitDecisionSchema, { action: ExitAction.HOLD, message: "no exit rule triggered", metrics: { unrealizedPnlUsd: 12.5 } });
-  /** Forgets every spread (a restart of the service that has not re-adopted anything yet). */
+  /** What the imaginary broker still lists by orderRef after the service forgot it. */
+  readonly #broker = new Map<string, Spread>();
+  /** A restart of the service: it forgets every spread; the broker still lists their orders. */
   forgetAll(): void {
+    for (const [id, spread] of this.spreads) this.#broker.set(id, spread);
     this.spreads.clear();
+  }
+  /** The broker no longer lists the forgotten orders (e.g. a previous session's, on a fresh simulator). */
+  loseBrokerOrders(): void {
+    this.#broker.clear();
   }
   #nextOrderId = 100;
   readonly #listeners = new Set<(event: StreamSpreadEventsResponse) => void>();
@@ -102,8 +109,15 @@ export class FakeExecutionService implements ExecutionPort {
     this.placeCalls++;
     if (this.down) return Promise.reject(unavailable("PlaceSpread"));
     const tradeId = req.trade?.tradeId ?? "";
+    // As the real service: the broker is asked first, an order carrying the id is adopted.
+    const atBroker = this.#broker.get(tradeId);
+    if (atBroker !== undefined) {
+      this.spreads.set(tradeId, atBroker);
+      this.#broker.delete(tradeId);
+    }
     const known = this.spreads.get(tradeId);
     if (known !== undefined) return Promise.resolve({ $typeName: "spreadops.v1.PlaceSpreadResponse" as const, order: known.order, adopted: true });
+    if (req.adoptOnly) return Promise.reject(new ConnectError(`adopt_only: the broker lists no order carrying trade id ${tradeId}; nothing was sent`, Code.FailedPrecondition));
     if (this.refusePlacement !== undefined) return Promise.reject(new ConnectError(this.refusePlacement, Code.FailedPrecondition));
     this.ordersSent++;
     const order = create(SpreadOrderSchema, {
