@@ -131,6 +131,9 @@ Included once by every workload template (the output is empty).
 {{- if and (not .Values.sim.enabled) (not $tws.host) (not $tws.existingSecretKeys.host) -}}
 {{- fail "sim.enabled=false needs tws.host (or tws.existingSecret with tws.existingSecretKeys.host): where is your TWS / IB Gateway?" -}}
 {{- end -}}
+{{- if and (not .Values.sim.enabled) (ne (int64 .Values.clockOffsetSeconds) 0) -}}
+{{- fail "clockOffsetSeconds shifts the platform's clock for the simulator only: set it to 0 with a real TWS" -}}
+{{- end -}}
 {{- if and (not $tws.existingSecret) (or $tws.existingSecretKeys.host $tws.existingSecretKeys.port $tws.existingSecretKeys.clientId) -}}
 {{- fail "tws.existingSecretKeys are read from tws.existingSecret: name the Secret too" -}}
 {{- end -}}
@@ -231,8 +234,9 @@ readinessProbe:
 {{- end -}}
 
 {{/*
-Environment every service shares: port 8080, log level/format, the OTLP endpoint.
-(dict "context" $ "prefix" "SPREADOPS_GATEWAY" "portVar" "PORT")
+Environment every service shares: port 8080, log level/format, the OTLP endpoint, and for the
+services that judge dates and trading windows ("clockOffset" true) the clock offset.
+(dict "context" $ "prefix" "SPREADOPS_GATEWAY" "portVar" "PORT" "clockOffset" true)
 */}}
 {{- define "spreadops.commonEnv" -}}
 {{- $ctx := .context -}}
@@ -245,6 +249,10 @@ Environment every service shares: port 8080, log level/format, the OTLP endpoint
 {{- with $ctx.Values.otel.endpoint }}
 - name: OTEL_EXPORTER_OTLP_ENDPOINT
   value: {{ . | quote }}
+{{- end }}
+{{- if .clockOffset }}
+- name: {{ .prefix }}_CLOCK_OFFSET
+  value: {{ $ctx.Values.clockOffsetSeconds | int64 | toString | quote }}
 {{- end }}
 {{- end -}}
 

@@ -96,6 +96,7 @@ export type {
 
 export { systemClock } from "./clock.js";
 export type { CancelTimer, Clock } from "./clock.js";
+export { clockOffsetOption, offsetClock } from "./clock-offset.js";
 export {
   ConflictError,
   LeaseStoreError,

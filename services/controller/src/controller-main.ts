@@ -3,7 +3,7 @@ import type { ResourceStore } from "@spreadops/resources";
 import { createKubernetesResourceStore } from "@spreadops/resources";
 import type { Clock, ConfigOf, ServiceDefinition } from "@spreadops/runtime";
 import {
-  commonOptions, connectService, createLeadership, duration, findKubeConfig, instrumentLeadership, leaderElectionOptions, option, systemClock,
+  clockOffsetOption, commonOptions, connectService, createLeadership, duration, findKubeConfig, instrumentLeadership, leaderElectionOptions, offsetClock, option, systemClock,
 } from "@spreadops/runtime";
 import { z } from "zod";
 import { buildController } from "./build-controller.js";
@@ -32,6 +32,7 @@ export function controllerOptions() {
     statusRefresh: option({ type: duration({ min: "1s", max: "1h" }), env: `${PREFIX}STATUS_REFRESH`, flag: "--status-refresh", default: "60s", description: "How often a Strategy's conditions and P&L are refreshed when nothing else happens." }),
     evaluateTimeout: option({ type: duration({ min: "1s", max: "30m" }), env: `${PREFIX}EVALUATE_TIMEOUT`, flag: "--evaluate-timeout", default: "2m", description: "Longest one StrategyService.Evaluate (a whole scan) may take." }),
     rpcTimeout: option({ type: duration({ min: "100ms", max: "5m" }), env: `${PREFIX}RPC_TIMEOUT`, flag: "--rpc-timeout", default: "15s", description: "Longest any other call to the strategy, execution or gateway service may take." }),
+    ...clockOffsetOption("controller"),
     ...leaderElectionOptions("controller"),
   };
 }
@@ -78,7 +79,7 @@ export function controllerDefinition(version: string, parts: ControllerParts = {
       const leadership = createLeadership({ config, logger, env });
       instrumentLeadership(leadership, { component: "controller", metrics, readiness, lifecycle });
       const controller = buildController({
-        store, strategy, execution, gateway, clock: parts.clock ?? systemClock, logger, metrics, leadership, workers: config.workers,
+        store, strategy, execution, gateway, clock: parts.clock ?? offsetClock(systemClock, config.clockOffset * 1000), logger, metrics, leadership, workers: config.workers,
         ...(config.namespace === undefined ? {} : { namespace: config.namespace }),
         tuning: {
           statusRefreshMs: config.statusRefresh,

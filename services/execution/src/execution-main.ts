@@ -1,6 +1,6 @@
 import { ExecutionService } from "@spreadops/api";
 import type { Clock, ConfigOf, ServiceDefinition } from "@spreadops/runtime";
-import { commonOptions, duration, option, systemClock } from "@spreadops/runtime";
+import { clockOffsetOption, commonOptions, duration, offsetClock, option, systemClock } from "@spreadops/runtime";
 import { z } from "zod";
 import { createExecutionMetrics } from "./execution-metrics.js";
 import { executionServiceHandlers } from "./execution-service.js";
@@ -71,6 +71,7 @@ export function executionOptions() {
       default: "15s",
       description: "Longest one gateway call may take; a lookup that times out refuses the placement (fail closed).",
     }),
+    ...clockOffsetOption("execution"),
   };
 }
 
@@ -97,7 +98,7 @@ export function executionDefinition(version: string, parts: ExecutionParts = {})
     start({ config, logger, metrics, lifecycle }) {
       const gateway: GatewayPort = parts.gateway?.(config) ?? connectGateway({ baseUrl: config.gatewayUrl, lifecycle }).client;
       const killSwitch = new KillSwitch(config.killSwitch);
-      const clock = parts.clock ?? systemClock;
+      const clock = parts.clock ?? offsetClock(systemClock, config.clockOffset * 1000);
       const executor = new SpreadExecutor(
         { gateway, clock, logger, metrics: createExecutionMetrics(metrics), killSwitch },
         {

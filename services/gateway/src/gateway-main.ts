@@ -1,5 +1,5 @@
 import type { Clock, ConfigOf, ServiceDefinition } from "@spreadops/runtime";
-import { commonOptions, leaderElectionOptions } from "@spreadops/runtime";
+import { clockOffsetOption, commonOptions, leaderElectionOptions, offsetClock, systemClock } from "@spreadops/runtime";
 import { twsConnectionOptions } from "./connection/options.js";
 import { MarketDataService } from "./market/market-data-service.js";
 import { marketDataOptions, marketDataSettings } from "./market/options.js";
@@ -14,7 +14,7 @@ import { marketDataTypeOf } from "./market/market-data-type.js";
  * docs/gateway.md list them.
  */
 export function gatewayOptions() {
-  return { ...commonOptions("gateway"), ...twsConnectionOptions, ...marketDataOptions, ...leaderElectionOptions("gateway") };
+  return { ...commonOptions("gateway"), ...twsConnectionOptions, ...marketDataOptions, ...leaderElectionOptions("gateway"), ...clockOffsetOption("gateway") };
 }
 
 /** The gateway's parsed configuration. */
@@ -63,7 +63,7 @@ export function gatewayDefinition(
       "The platform's one TWS session: leader election (only the leader connects), watchdog, restart window, pacing, market-data lines, option chains, orders and account over Connect.",
     options: gatewayOptions(),
     start({ config, logger, metrics, readiness, lifecycle }) {
-      const gateway = buildGateway({ config, logger, metrics, readiness, lifecycle, areas, ...(clock === undefined ? {} : { clock }) });
+      const gateway = buildGateway({ config, logger, metrics, readiness, lifecycle, areas, clock: clock ?? offsetClock(systemClock, config.clockOffset * 1000) });
       gateway.start();
       return { routes: gateway.routes };
     },

@@ -1,6 +1,6 @@
 import { ExecutionService, GatewayService, ScannerService } from "@spreadops/api";
 import type { ConfigOf, ServiceDefinition } from "@spreadops/runtime";
-import { commonOptions, connectService, duration, option, systemClock } from "@spreadops/runtime";
+import { clockOffsetOption, commonOptions, connectService, duration, offsetClock, option, systemClock } from "@spreadops/runtime";
 import { z } from "zod";
 import { StrategyEvaluator } from "./evaluator.js";
 import { ExecutionOpenTrades } from "./open-trades.js";
@@ -27,6 +27,7 @@ export function strategyOptions() {
     exchangeTimezone: option({ type: z.string().min(1), env: `${PREFIX}EXCHANGE_TIMEZONE`, flag: "--exchange-timezone", default: "America/New_York", description: "IANA time zone of the exchange day that today's realized P&L is counted in." }),
     gatewayTimeout: option({ type: duration({ min: "100ms", max: "10m" }), env: `${PREFIX}GATEWAY_TIMEOUT`, flag: "--gateway-timeout", default: "30s", description: "Longest one gateway call (bars, universe, account) may take." }),
     scanTimeout: option({ type: duration({ min: "1s", max: "30m" }), env: `${PREFIX}SCAN_TIMEOUT`, flag: "--scan-timeout", default: "2m", description: "Longest the ScanUniverse call of one evaluation may take." }),
+    ...clockOffsetOption("strategy"),
     symbolConcurrency: option({ type: z.number().int().min(1).max(32), env: `${PREFIX}SYMBOL_CONCURRENCY`, flag: "--symbol-concurrency", default: 4, description: "Symbols of one evaluation whose bars are fetched at the same time, so a large universe does not flood the gateway." }),
   };
 }
@@ -51,7 +52,8 @@ export function strategyDefinition(version: string, parts: StrategyParts = {}): 
     summary: "Strategy evaluation: universe, entry signals, spread kind, scan and risk budget -> spread proposals (never places orders).",
     options: strategyOptions(),
     start({ config, logger, metrics, lifecycle }) {
-      const now = parts.now ?? (() => systemClock.now());
+      const clock = offsetClock(systemClock, config.clockOffset * 1000);
+      const now = parts.now ?? (() => clock.now());
       const gateway = parts.gateway?.(config) ?? connectService(GatewayService, { baseUrl: config.gatewayUrl, lifecycle }).client;
       const scanner = parts.scanner?.(config) ?? connectService(ScannerService, { baseUrl: config.scannerUrl, lifecycle }).client;
       const openTrades = parts.openTrades?.(config) ?? new ExecutionOpenTrades(connectService(ExecutionService, { baseUrl: config.executionUrl, lifecycle }).client, { now, timeZone: config.exchangeTimezone });

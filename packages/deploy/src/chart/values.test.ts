@@ -47,6 +47,7 @@ describe("values.schema.json", () => {
     [{ "gateway.resources.requests.cpu": "lots" }, "gateway.resources.requests.cpu"],
     [{ "image.digest": "latest" }, "image.digest: Does not match pattern"],
     [{ "otel.endpoint": "otel-collector:4318" }, "otel.endpoint: Does not match pattern"],
+    [{ clockOffsetSeconds: "-99999999" }, "clockOffsetSeconds: Must be greater than or equal to"],
   ])("rejects the bad value %j", async (set, message) => {
     expect(await refused(set)).toContain(message);
   });
@@ -59,6 +60,7 @@ describe("combinations the chart refuses", () => {
     [{ "sim.enabled": "false" }, "sim.enabled=false needs tws.host"],
     [{ "tws.host": "10.0.0.5" }, "set sim.enabled=false to use tws.host"],
     [{ "sim.enabled": "false", "tws.existingSecretKeys.host": "host" }, "name the Secret too"],
+    [{ "sim.enabled": "false", "tws.host": "10.0.0.5", clockOffsetSeconds: "-3600" }, "set it to 0 with a real TWS"],
   ])("%j", async (set, message) => {
     expect(await refused(set)).toContain(message);
   });
@@ -111,4 +113,25 @@ describe("values.yaml", () => {
       dashboards: { enabled: true, labels: { grafana_dashboard: "1" }, namespace: "" },
     });
   });
+});
+
+describe("clockOffsetSeconds", () => {
+  it("gives the simulator and every service that judges dates the same offset, and the scanner none", async () => {
+    const objects = await renderChart([], { clockOffsetSeconds: "-129600" });
+    const offsets = new Map<string, string | undefined>();
+    for (const object of objects) {
+      if (object.kind !== "Deployment") continue;
+      const spec = (object as { spec?: { template?: { spec?: { containers?: { env?: { name: string; value?: string }[] }[] } } } }).spec;
+      for (const env of spec?.template?.spec?.containers?.[0]?.env ?? []) {
+        if (env.name.endsWith("_CLOCK_OFFSET")) offsets.set(env.name, env.value);
+      }
+    }
+    expect(Object.fromEntries(offsets)).toEqual({
+      SPREADOPS_GATEWAY_CLOCK_OFFSET: "-129600",
+      SPREADOPS_STRATEGY_CLOCK_OFFSET: "-129600",
+      SPREADOPS_EXECUTION_CLOCK_OFFSET: "-129600",
+      SPREADOPS_CONTROLLER_CLOCK_OFFSET: "-129600",
+      SPREADOPS_SIM_CLOCK_OFFSET: "-129600",
+    });
+  }, 300_000);
 });

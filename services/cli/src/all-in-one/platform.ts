@@ -66,14 +66,14 @@ export async function startServices(context: PlatformContext): Promise<PlatformE
   let marketTimeStart: number | undefined;
   if (config.twsHost === undefined) {
     const simLogger = childLogger(logger, { component: "tws-sim" });
-    marketTimeStart = config.marketTime === "auto" ? simulatedMarketStart(Date.now()) : undefined;
+    const startedAt = Date.now();
+    marketTimeStart = config.marketTime === "auto" ? simulatedMarketStart(startedAt) : undefined;
     const sim = await startSimulator({
       seed: config.simSeed, host: config.host, port: config.simPort,
       ...(marketTimeStart === undefined ? { clock: "real" } : { clock: "accelerated", speed: 1, startMs: marketTimeStart }),
     }, simLogger);
     if (marketTimeStart !== undefined) {
-      const simulated = sim.server;
-      clock = marketClock(() => simulated.now());
+      clock = marketClock(marketTimeStart, startedAt);
       logger.info({ marketTime: new Date(marketTimeStart).toISOString() }, "outside US market hours: the simulated market and the platform run on market time");
     }
     lifecycle.register("tws-sim", () => sim.close());

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { commonOptions, duration, option, redactAccount, runService, type ServiceDefinition } from "@spreadops/runtime";
+import { clockOffsetOption, commonOptions, duration, option, redactAccount, runService, type ServiceDefinition } from "@spreadops/runtime";
 import { simulatorHttpHandlers, startSimulator, type RunningSimulator } from "@spreadops/tws-sim";
 import type { Command } from "../command.js";
 
@@ -60,6 +60,9 @@ export function simOptions() {
       default: 1,
       description: "Simulated seconds per real second with --clock accelerated.",
     }),
+    // The same option as the services': with the same value everywhere, the simulated market and
+    // the platform agree on a market time (only with --clock real; a clock of its own ignores it).
+    ...clockOffsetOption("sim"),
     account: option({
       type: z.string().regex(/^[A-Z]{1,2}\d+$/),
       env: "SPREADOPS_SIM_ACCOUNT",
@@ -133,9 +136,9 @@ export function simService(version: string, onReady?: (sim: RunningSimulator) =>
           host: config.host,
           port: config.twsPort,
           seed: config.seed,
-          clock: config.clock,
-          speed: config.speed,
-          ...(config.start === undefined ? {} : { startMs: Date.parse(config.start) }),
+          ...(config.clock === "real" && config.clockOffset !== 0
+            ? { clock: "accelerated" as const, speed: 1, startMs: Date.now() + config.clockOffset * 1000 }
+            : { clock: config.clock, speed: config.speed, ...(config.start === undefined ? {} : { startMs: Date.parse(config.start) }) }),
           account: config.account,
           startingCash: config.startingCash,
           lineLimit: config.lineLimit,
