@@ -6,6 +6,7 @@ import {
 } from "@spreadops/resources";
 import { childLogger } from "@spreadops/runtime";
 import { hostService } from "./host-service.js";
+import { explainListen } from "./listen-errors.js";
 import { loadStartManifests } from "./start-manifests.js";
 import type { PlatformContext, PlatformEndpoints } from "./platform.js";
 import { sharedFlags, reportReadiness } from "./platform.js";
@@ -54,7 +55,7 @@ export async function startControlPlane(context: PlatformContext, platform: Plat
 
   const token = generateStoreApiToken();
   const storeLogger = childLogger(logger, { component: "store-api" });
-  const api = await startStoreApiServer({
+  const api = await explainListen("the store API port", "--store-port", () => startStoreApiServer({
     store,
     types: types.map((t) => t.type),
     token,
@@ -63,7 +64,7 @@ export async function startControlPlane(context: PlatformContext, platform: Plat
     // kubectl's `get` shows the CRDs' printer columns, as on a cluster.
     printerColumns: Object.fromEntries(crds().map((crd) => [crd.metadata.name, crd.spec.versions.find((v) => v.storage)?.additionalPrinterColumns ?? []])),
     onInternalError: (error) => { storeLogger.error({ err: error }, "store API request failed"); },
-  });
+  }));
   lifecycle.register("store-api", () => api.close());
   const kubeconfig = join(dataDir, "kubeconfig");
   await writeKubeconfig(kubeconfig, {

@@ -23,7 +23,7 @@ export async function hostService<O extends CommonOptions>(
     tracing,
   });
   if (running === undefined) {
-    throw new Error(`${definition.name} did not start (exit code ${String(exitCode)}); its log lines above say why`);
+    throw new Error(`${definition.name} did not start (exit code ${String(exitCode)}); its log lines above say why (a port in use: another \`npm start\` running, or move it with --port-base)`);
   }
   return running;
 }

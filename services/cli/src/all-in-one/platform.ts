@@ -5,6 +5,7 @@ import { defaultEngine, scannerDefinition } from "@spreadops/scanner";
 import { strategyDefinition } from "@spreadops/strategy";
 import { startAdminServer, startSimulator } from "@spreadops/tws-sim";
 import { hostService } from "./host-service.js";
+import { explainListen } from "./listen-errors.js";
 import { marketClock, simulatedMarketStart } from "./market-time.js";
 import { HOSTED_SERVICES, type allOptions, type HostedService } from "./options.js";
 
@@ -68,16 +69,16 @@ export async function startServices(context: PlatformContext): Promise<PlatformE
     const simLogger = childLogger(logger, { component: "tws-sim" });
     const startedAt = Date.now();
     marketTimeStart = config.marketTime === "auto" ? simulatedMarketStart(startedAt) : undefined;
-    const sim = await startSimulator({
+    const sim = await explainListen("the simulator's TWS API port", "--sim-port", () => startSimulator({
       seed: config.simSeed, host: config.host, port: config.simPort,
       ...(marketTimeStart === undefined ? { clock: "real" } : { clock: "accelerated", speed: 1, startMs: marketTimeStart }),
-    }, simLogger);
+    }, simLogger));
     if (marketTimeStart !== undefined) {
       clock = marketClock(marketTimeStart, startedAt);
       logger.info({ marketTime: new Date(marketTimeStart).toISOString() }, "outside US market hours: the simulated market and the platform run on market time");
     }
     lifecycle.register("tws-sim", () => sim.close());
-    const admin = await startAdminServer({ sim, logger: simLogger, host: config.host, port: config.simAdminPort });
+    const admin = await explainListen("the simulator's admin port", "--sim-admin-port", () => startAdminServer({ sim, logger: simLogger, host: config.host, port: config.simAdminPort }));
     lifecycle.register("tws-sim-admin", () => admin.server.close({ drainTimeoutMs: 1_000 }));
     readiness.add("tws-sim", () => ({ ok: true, message: `TWS API on ${sim.address.host}:${sim.address.port}, ${sim.server.stats().connections.current} client(s)` }));
     tws = { host: sim.address.host, port: sim.address.port, builtIn: true };

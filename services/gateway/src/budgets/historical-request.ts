@@ -22,9 +22,14 @@ export interface HistoricalRequestSpec {
   readonly useRTH: boolean;
 }
 
-/** Everything that makes two requests identical (IB's "identical request" rule and our coalescing key). */
+/**
+ * Everything that makes two requests identical (IB's "identical request" rule and our coalescing
+ * key). The end time counts in whole seconds, as it goes to TWS (`yyyymmdd-hh:mm:ss`): two
+ * requests ending in the same second ARE identical to TWS, so they must be to us — found when two
+ * strategies scanning the same symbols at once drew error 162 for "different" requests.
+ */
 export function historicalIdentity(spec: HistoricalRequestSpec): string {
-  const end = spec.endMs === undefined ? "now" : String(spec.endMs);
+  const end = spec.endMs === undefined ? "now" : String(Math.floor(spec.endMs / 1000));
   return [spec.contractKey, end, spec.duration, spec.barSize, spec.whatToShow, spec.useRTH ? "rth" : "all"].join("|");
 }
 

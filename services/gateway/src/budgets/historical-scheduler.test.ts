@@ -30,6 +30,12 @@ describe("historical request identity", () => {
     expect(historicalIdentity(spec())).toBe(base);
   });
 
+  it("compares end times in whole seconds, as TWS receives them", () => {
+    const at = Date.parse("2026-11-20T15:00:00.000Z");
+    expect(historicalIdentity(spec({ endMs: at + 999 }))).toBe(historicalIdentity(spec({ endMs: at })));
+    expect(historicalIdentity(spec({ endMs: at + 1000 }))).not.toBe(historicalIdentity(spec({ endMs: at })));
+  });
+
   it("keys the same-contract rule by contract + tick type and counts BID_ASK twice", () => {
     expect(historicalPacingRequest(spec({ duration: "2 D" })).contractKey).toBe(historicalPacingRequest(spec()).contractKey);
     expect(historicalPacingRequest(spec({ whatToShow: "BID_ASK" }))).toMatchObject({ weight: 2 });
