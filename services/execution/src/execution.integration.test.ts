@@ -6,8 +6,8 @@ import { durationFromMs } from "@bufbuild/protobuf/wkt";
 import { Code, ConnectError, createClient } from "@connectrpc/connect";
 import type { Client } from "@connectrpc/connect";
 import { createConnectTransport, Http2SessionManager } from "@connectrpc/connect-node";
-import type { StreamSpreadEventsResponse, TradeSpec } from "@spreadops/api";
-import { ExecutionService, ExitAction, ExitReason, OrderStatus, RollPhase, SpreadKind, TradePhase, TradeSpecSchema, TradingMode } from "@spreadops/api";
+import type { SpreadOrder, StreamSpreadEventsResponse, TradeSpec } from "@spreadops/api";
+import { ExecutionService, GetQuotesResponseSchema, ExitAction, ExitReason, OrderStatus, RollPhase, SpreadKind, TradePhase, TradeSpecSchema, TradingMode } from "@spreadops/api";
 import { buildGateway, gatewayAreas, gatewayOptions } from "@spreadops/gateway";
 import type { Clock, RunningService } from "@spreadops/runtime";
 import { buildServer, createLogger, createMetrics, defaultServerInterceptors, Lifecycle, parseConfig, Readiness, serviceMain, systemClock } from "@spreadops/runtime";
@@ -540,6 +540,40 @@ describe("ExecutionService over gateway + simulator", () => {
       connection.close();
     }
   }, 60_000);
+
+  it("late quotes: the walk holds the price, plans once quotes arrive and fills; without quotes it still gives up", async () => {
+    const p = pickSpread(SpreadKind.BULL_PUT);
+    const run = async (id: string, quotesAfter: number): Promise<SpreadOrder | undefined> => {
+      const connection = connectGateway({ baseUrl: gatewayUrl });
+      let quoteCalls = 0;
+      // The gateway's first answers carry no two-sided quote (a busy start), later ones are real.
+      const late: GatewayPort = {
+        ...connection.client,
+        getQuotes: (request, options) => (++quoteCalls <= quotesAfter ? Promise.resolve(create(GetQuotesResponseSchema, { quotes: [] })) : connection.client.getQuotes(request, options)),
+      };
+      const executor = new SpreadExecutor(
+        { gateway: late, clock: systemClock, logger: quiet(), metrics: createExecutionMetrics(createMetrics({ service: "late", defaultMetrics: false })), killSwitch: new KillSwitch(false) },
+        { allowLive: false, maxRiskPerTradeUsd: 5000, callTimeoutMs: 10_000 },
+      );
+      executor.start();
+      try {
+        await executor.place({ $typeName: "spreadops.v1.PlaceSpreadRequest", trade: spec(id, p, cents(p.mid, "up")), walk: { $typeName: "spreadops.v1.PriceWalk", steps: 3, every: durationFromMs(300) }, automatic: true, adoptOnly: false });
+        await pumpUntil(async () => { const phase = (await executor.get(id)).phase; return phase === TradePhase.OPEN || phase === TradePhase.CANCELLED; }, "walk end", 30_000);
+        return await executor.get(id);
+      } finally {
+        executor.stop();
+        connection.close();
+      }
+    };
+    // Quotes arrive at the first step: the walk is planned then and reaches a fill.
+    const walked = await run("it-late-1", 1);
+    expect(walked?.phase).toBe(TradePhase.OPEN);
+    expect(walked?.entry?.walk?.step).toBeGreaterThan(0);
+    // Quotes never arrive: the order is not left resting; the walk's end cancels it.
+    const gaveUp = await run("it-late-2", Number.POSITIVE_INFINITY);
+    expect(gaveUp?.phase).toBe(TradePhase.CANCELLED);
+    expect(gaveUp?.entry?.walk?.exhausted).toBe(true);
+  }, 90_000);
 
   it("ListSpreads keeps terminal spreads of the current exchange day (New York), not the last 24 h", async () => {
     const p = pickSpread(SpreadKind.BULL_PUT);

@@ -53,7 +53,9 @@ export interface SpreadExecutorDeps {
 }
 
 interface WalkRun {
-  readonly plan: WalkPlan;
+  plan: WalkPlan;
+  /** False while the natural price is unknown: the plan holds the start price and each step asks for quotes again. */
+  naturalKnown: boolean;
   readonly everyMs: number;
   step: number;
   nextAt: number | undefined;
@@ -888,16 +890,31 @@ export class SpreadExecutor {
 
   #startWalk(record: SpreadRecord, action: OrderAction, start: number, natural: number | undefined, walk: { steps: number; everyMs: number }): void {
     const legs = record.legs;
-    if (natural === undefined || legs === undefined) {
-      this.#log(record, "walk not started: natural price unknown", { decision: "no-walk" });
+    if (legs === undefined) {
+      this.#log(record, "walk not started: legs unknown", { decision: "no-walk" });
       return;
     }
-    const receiving = (action === OrderAction.BUY) === record.trade.credit;
-    const plan = planWalk({ start, natural, steps: walk.steps, tick: legs.tick, width: spreadWidth(record.trade.spread), receiving });
-    const run: WalkRun = { plan, everyMs: walk.everyMs, step: 0, nextAt: undefined, exhausted: false, timer: undefined };
+    if (natural === undefined) {
+      // No natural price yet (the legs' quotes were not two-sided): hold the start price, ask for
+      // quotes again at every step, and still give up (cancel) at the end of the walk — an order
+      // must never rest unwatched just because a quote was late.
+      const hold: WalkPlan = { start, target: start, prices: Array.from({ length: walk.steps + 1 }, () => start) };
+      const run: WalkRun = { plan: hold, naturalKnown: false, everyMs: walk.everyMs, step: 0, nextAt: undefined, exhausted: false, timer: undefined };
+      record.walks.set(action, run);
+      this.#log(record, "walk waits for quotes: natural price unknown; holding the price, cancelling at the end if unfilled", { decision: "walk-hold", everyMs: walk.everyMs });
+      this.#scheduleWalk(record, action, run);
+      return;
+    }
+    const plan = this.#planFor(record, action, start, natural, walk.steps, legs.tick);
+    const run: WalkRun = { plan, naturalKnown: true, everyMs: walk.everyMs, step: 0, nextAt: undefined, exhausted: false, timer: undefined };
     record.walks.set(action, run);
     this.#log(record, "walk planned", { decision: "walk", action: OrderAction[action], prices: plan.prices, natural, everyMs: walk.everyMs });
     this.#scheduleWalk(record, action, run);
+  }
+
+  #planFor(record: SpreadRecord, action: OrderAction, start: number, natural: number, steps: number, tick: number): WalkPlan {
+    const receiving = (action === OrderAction.BUY) === record.trade.credit;
+    return planWalk({ start, natural, steps, tick, width: spreadWidth(record.trade.spread), receiving });
   }
 
   #scheduleWalk(record: SpreadRecord, action: OrderAction, run: WalkRun): void {
@@ -931,9 +948,23 @@ export class SpreadExecutor {
       this.#log(record, "walk stopped: kill switch engaged", { decision: "hold-price" });
       return;
     }
-    const next = run.plan.prices[run.step + 1] ?? run.plan.target;
     const legs = record.legs;
     if (legs === undefined) return;
+    if (!run.naturalKnown) {
+      const quotes = await this.#quotes(record.trade, legs);
+      const natural = quotes === undefined ? undefined : action === OrderAction.BUY ? quotes.open.natural : quotes.close.natural;
+      if (natural === undefined) {
+        // Still no natural: this step passes at the held price; the end of the walk still cancels.
+        run.step += 1;
+        this.#log(record, "walk step held: natural price still unknown", { decision: "hold-price", step: run.step, steps });
+        this.#scheduleWalk(record, action, run);
+        return;
+      }
+      run.plan = this.#planFor(record, action, run.plan.start, natural, steps, legs.tick);
+      run.naturalKnown = true;
+      this.#log(record, "walk planned (quotes arrived)", { decision: "walk", action: OrderAction[action], prices: run.plan.prices, natural, fromStep: run.step });
+    }
+    const next = run.plan.prices[run.step + 1] ?? run.plan.target;
     const signed = brokerLimit(record.trade, next, legs.tick, "walk");
     this.#log(record, "walk step", { decision: "modify", step: run.step + 1, steps, premium: next, brokerLimitPrice: signed });
     const answer = await this.#deps.gateway.modifyOrder({ orderId: order.orderId, limitPrice: signed }, this.#call());
