@@ -13,8 +13,3 @@ export function resolveKind(name: string): ResourceType | undefined {
   const lower = name.toLowerCase();
   return KINDS.find((k) => k.names.includes(lower) || `${k.type.plural}.${k.type.group}` === lower)?.type;
 }
-
-/** The resource type of a manifest, by apiVersion and kind. */
-export function typeOfManifest(apiVersion: unknown, kind: unknown): ResourceType | undefined {
-  return KINDS.find((k) => `${k.type.group}/${k.type.version}` === apiVersion && k.type.kind === kind)?.type;
-}
