@@ -7,3 +7,4 @@ export * from "./gen/spreadops/v1/gateway_pb.js";
 export * from "./gen/spreadops/v1/scanner_pb.js";
 export * from "./gen/spreadops/v1/strategy_pb.js";
 export * from "./gen/spreadops/v1/execution_pb.js";
+export * from "./gen/spreadops/v1/console_pb.js";

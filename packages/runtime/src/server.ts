@@ -31,6 +31,8 @@ export interface ServerOptions {
   readonly connect?: ConnectTuning;
   /** More plain HTTP endpoints by exact path, e.g. `{ "/debug/state": handler }`. */
   readonly http?: Readonly<Record<string, HttpHandler>>;
+  /** Serves every other path (e.g. a web app's static files); default 404. */
+  readonly httpFallback?: HttpHandler;
   /** How long a new connection may stay silent before it is dropped; default 10 s. */
   readonly idleConnectTimeoutMs?: number;
 }
@@ -116,7 +118,7 @@ export function buildServer(options: ServerOptions): ConnectServer {
         ...(req.socket.remoteAddress === undefined ? {} : { remoteAddress: req.socket.remoteAddress }),
       }),
     fallback: (req, res) => {
-      const handler = plain.get((req.url ?? "").split("?", 1)[0] ?? "");
+      const handler = plain.get((req.url ?? "").split("?", 1)[0] ?? "") ?? options.httpFallback;
       if (handler === undefined) {
         res.statusCode = 404;
         res.setHeader("content-type", "text/plain; charset=utf-8");

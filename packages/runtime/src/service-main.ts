@@ -168,6 +168,8 @@ export interface ServiceParts {
   readonly interceptors?: readonly Interceptor[];
   readonly connect?: ConnectTuning;
   readonly http?: Readonly<Record<string, HttpHandler>>;
+  /** Serves every path that is neither an RPC nor in `http`; default 404. */
+  readonly httpFallback?: HttpHandler;
 }
 
 /** A service, as {@link serviceMain} runs it. */
@@ -279,6 +281,7 @@ export async function serviceMain<O extends CommonOptions>(
     readiness,
     ...(parts.connect === undefined ? {} : { connect: parts.connect }),
     ...(parts.http === undefined ? {} : { http: parts.http }),
+    ...(parts.httpFallback === undefined ? {} : { httpFallback: parts.httpFallback }),
   });
   lifecycle.register("server", () => server.close({ drainTimeoutMs: common.drainTimeout }), {
     timeoutMs: common.drainTimeout + 5_000,

@@ -171,6 +171,7 @@ interface LeadTradeSpec {
   limitPrice: number;
   mode: LeadTradingModeName;
   approved?: boolean;
+  rejected?: boolean;
   close?: boolean;
   /** The Strategy's execution and exit settings when the Trade was proposed (later spec changes apply to new trades only). */
   execution?: { limitOffset?: number; walk?: LeadWalkSpec };

@@ -323,6 +323,8 @@ const TRADE_SPEC_RULES: CelRule[] = [
   { rule: `!(self.kind in ${BULL_KINDS}) || self.longStrike < self.shortStrike`, message: "bullPut and bullCall buy the lower strike: longStrike must be below shortStrike", messageExpression: "self.kind + ' buys the lower strike: longStrike (' + string(self.longStrike) + ') must be below shortStrike (' + string(self.shortStrike) + ')'", fieldPath: ".longStrike", reason: "FieldValueInvalid" },
   { rule: `!(self.kind in ${BEAR_KINDS}) || self.longStrike > self.shortStrike`, message: "bearCall and bearPut buy the higher strike: longStrike must be above shortStrike", messageExpression: "self.kind + ' buys the higher strike: longStrike (' + string(self.longStrike) + ') must be above shortStrike (' + string(self.shortStrike) + ')'", fieldPath: ".longStrike", reason: "FieldValueInvalid" },
   // A credit of the full width (or a debit of it) has no profit left: IB would reject or it is a typo.
+  // Approving and rejecting the same proposal is a contradiction the controller must not resolve by guessing.
+  { rule: "!(has(self.approved) && self.approved && has(self.rejected) && self.rejected)", message: "a Trade cannot be both approved and rejected", fieldPath: ".rejected", reason: "FieldValueInvalid" },
   { rule: "self.limitPrice < (self.shortStrike > self.longStrike ? self.shortStrike - self.longStrike : self.longStrike - self.shortStrike)", message: "limitPrice must be below the strike width", messageExpression: "'limitPrice (' + string(self.limitPrice) + ') must be below the strike width'", fieldPath: ".limitPrice", reason: "FieldValueInvalid" },
   // Transition rule (only on update): the spread is what the broker order carries.
   { rule: "self.strategyRef == oldSelf.strategyRef && self.underlying == oldSelf.underlying && self.kind == oldSelf.kind && self.expiry == oldSelf.expiry && self.shortStrike == oldSelf.shortStrike && self.longStrike == oldSelf.longStrike && self.mode == oldSelf.mode", message: "strategyRef, underlying, kind, expiry, strikes and mode of a Trade cannot change; create a new Trade", reason: "FieldValueForbidden" },
@@ -345,6 +347,7 @@ export const TradeSpecSchema = objectField(
     limitPrice: numberField("Limit, USD per share in the spread's direction: the credit received (bullPut, bearCall) or the debit paid (bullCall, bearPut); > 0 and below the strike width.", { minimum: 0, exclusiveMinimum: true }),
     mode: enumField(TRADING_MODES, "The Strategy's mode when proposed; must match the gateway's.", "paper"),
     approved: Type.Optional(booleanField("Set true to place the order (console or kubectl patch); set at once under approval: auto.", false)),
+    rejected: Type.Optional(booleanField("Set true to reject a proposal (console or kubectl patch): a Proposed or Previewed Trade ends Rejected and is never placed; ignored once approved.", false)),
     close: Type.Optional(booleanField("Set true to close the position by hand.", false)),
     execution: Type.Optional(objectField("The Strategy's execution settings when the Trade was proposed (later Strategy changes apply to new trades only).", strategyExecutionProperties)),
     exits: Type.Optional(objectField("The Strategy's exit rules when the Trade was proposed (later Strategy changes apply to new trades only); unset rules are not applied.", exitRuleProperties)),

@@ -1,0 +1,2 @@
+export { consoleDefinition, type ConsoleParts } from "./console-main.js";
+export { consoleOptions, type ConsoleConfig } from "./console-options.js";
