@@ -80,6 +80,8 @@ export const TradeEvent = {
   Submitted: "Submitted",
   Adopted: "Adopted",
   Rejected: "Rejected",
+  /** A person rejected the proposal (spec.rejected) before anything was placed: Normal, not a failure. */
+  RejectedByUser: "RejectedByUser",
   PartiallyFilled: "PartiallyFilled",
   Opened: "Opened",
   ExitDecided: "ExitDecided",

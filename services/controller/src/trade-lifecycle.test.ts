@@ -1,10 +1,11 @@
 import { create } from "@bufbuild/protobuf";
 import { ExitAction, ExitDecisionSchema, ExitReason } from "@spreadops/api";
-import { STRATEGY_FINALIZER } from "@spreadops/resources";
+import type { TradeResource } from "@spreadops/resources";
+import { API_VERSION, STRATEGY_FINALIZER, TRADE } from "@spreadops/resources";
 import { afterEach, describe, expect, it } from "vitest";
 import { APPROVAL_ANNOTATION, STRATEGY_GENERATION_ANNOTATION } from "./names.js";
 import { proposal } from "./testing/fake-services.js";
-import { Harness, strategySpec, until } from "./testing/harness.js";
+import { Harness, NS, strategySpec, until } from "./testing/harness.js";
 
 describe("Trade lifecycle over the embedded store", () => {
   let h: Harness;
@@ -86,6 +87,78 @@ describe("Trade lifecycle over the embedded store", () => {
     const submitted = await h.tradeReaches("Submitted");
     expect(h.executionService.automatic(submitted.metadata.uid ?? "")).toBe(false);
     expect((await h.events("Trade", submitted.metadata.name)).find((e) => e.reason === "Approved")?.message).toBe("approved (spec.approved)");
+  });
+
+  it("spec.rejected ends a manual proposal Rejected: nothing reaches the broker, and the next scan does not propose it again", async () => {
+    h = new Harness();
+    await h.controller.start();
+    await h.apply("manual", strategySpec({ execution: { approval: "manual" } }));
+    const waiting = await h.tradeMatches((t) => t.status?.preview !== undefined, "a preview on the proposed trade");
+    const previews = h.executionService.previewCalls;
+    const scans = h.strategyService.evaluateCalls.length;
+
+    await h.patchTrade(waiting.metadata.name, { rejected: true });
+    const rejected = await h.tradeReaches("Rejected");
+    expect(rejected.status?.message).toBe("rejected by a user before placement (spec.rejected): no order placed");
+    expect(rejected.status?.closedAt).toBe(new Date(h.clock.now()).toISOString());
+    expect(rejected.status?.conditions?.find((c) => c.type === "Degraded")?.status).toBe("False");
+    const events = await h.events("Trade", rejected.metadata.name);
+    expect(events.find((e) => e.reason === "RejectedByUser")).toMatchObject({ type: "Normal", message: rejected.status?.message });
+    // A person's decision, not a failure: no Warning "Rejected" as a refused placement has.
+    expect(events.map((e) => e.reason)).not.toContain("Rejected");
+
+    // The next scan proposes the same spread: the kept Trade's name makes it a repeat, and the
+    // Rejected trade holds no slot, no risk and no symbol in the risk context.
+    await h.clock.advance(5 * 60_000);
+    await until(() => h.strategyService.evaluateCalls.length > scans, "the next scan");
+    expect(h.strategyService.evaluateCalls.at(-1)?.riskContext).toMatchObject({ openTrades: 0, openRiskUsd: 0, openSymbols: [] });
+    await until(async () => (await h.strategy("manual"))?.status?.lastScanTime === new Date(h.clock.now()).toISOString(), "the scan written");
+    const after = await h.onlyTrade();
+    expect(after.metadata.uid).toBe(rejected.metadata.uid);
+    expect(after.status?.phase).toBe("Rejected");
+    expect((await h.strategy("manual"))?.status?.openTrades).toBe(0);
+
+    // Nothing was placed at the (imaginary) broker, and nothing was previewed after the rejection.
+    expect(h.executionService.spreads.size).toBe(0);
+    expect(h.executionService.ordersSent).toBe(0);
+    expect(h.executionService.placeCalls).toBe(0);
+    expect(h.executionService.previewCalls).toBe(previews);
+  });
+
+  it("a Trade created already rejected is never previewed or placed", async () => {
+    h = new Harness();
+    await h.controller.start();
+    await h.store.create<TradeResource>(TRADE, {
+      apiVersion: API_VERSION, kind: "Trade", metadata: { name: "by-hand", namespace: NS },
+      spec: { strategyRef: "none", underlying: "SPY", kind: "bullPut", expiry: "2026-04-17", shortStrike: 580, longStrike: 575, quantity: 1, limitPrice: 1.25, mode: "paper", rejected: true },
+    });
+    const rejected = await h.tradeReaches("Rejected");
+    expect(await h.reasons("Trade", rejected.metadata.name)).toEqual(["RejectedByUser"]);
+    await h.clock.advance(10 * 60_000);
+    expect(h.executionService.previewCalls).toBe(0);
+    expect(h.executionService.placeCalls).toBe(0);
+    expect(h.executionService.spreads.size).toBe(0);
+  });
+
+  it("an approved trade ignores spec.rejected (a store without the CRD's rule let both through): placed, then left alone once open", async () => {
+    h = new Harness(); // the harness store has no validator, so the CEL rule against approved && rejected does not run
+    await h.controller.start();
+    await h.apply("manual", strategySpec({ execution: { approval: "manual" } }));
+    const waiting = await h.tradeMatches((t) => t.status?.preview !== undefined, "a preview on the proposed trade");
+    await h.patchTrade(waiting.metadata.name, { approved: true, rejected: true });
+    const submitted = await h.tradeReaches("Submitted");
+    expect(h.executionService.ordersSent).toBe(1);
+    expect(h.executionService.spreads.has(submitted.metadata.uid ?? "")).toBe(true);
+
+    // A rejection arriving once the order is working or filled changes nothing either.
+    h.executionService.fill(submitted.metadata.uid ?? "");
+    await h.tradeReaches("Open");
+    await h.patchTrade(submitted.metadata.name, { approved: false, rejected: true });
+    await h.clock.advance(60_000);
+    await until(async () => (await h.onlyTrade()).metadata.generation === (await h.onlyTrade()).status?.observedGeneration, "the spec change observed");
+    expect((await h.onlyTrade()).status?.phase).toBe("Open");
+    expect(await h.reasons("Trade", submitted.metadata.name)).not.toContain("RejectedByUser");
+    expect(h.executionService.ordersSent).toBe(1);
   });
 
   it("an unapproved proposal lapses at the end of its exchange day", async () => {

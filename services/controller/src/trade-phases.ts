@@ -7,6 +7,12 @@ export const TERMINAL_PHASES: ReadonlySet<TradePhaseName> = new Set(["Closed", "
 /** Phases before anything was sent to the broker. */
 export const PRE_ORDER_PHASES: ReadonlySet<TradePhaseName> = new Set(["Proposed", "Approved", "Previewed"]);
 
+/**
+ * Phases in which a person's rejection (spec.rejected) still ends the Trade, with an unset phase
+ * (just created): nothing was sent. Approved is not among them: approval wins over a rejection.
+ */
+export const REJECTABLE_PHASES: ReadonlySet<TradePhaseName> = new Set(["Proposed", "Previewed"]);
+
 /** Phases with a position or a working order at the broker. */
 export const AT_BROKER_PHASES: ReadonlySet<TradePhaseName> = new Set(["Submitted", "PartiallyFilled", "Open", "Closing"]);
 

@@ -6,6 +6,7 @@ import { APPROVAL_ANNOTATION } from "./names.js";
 import { Reason, TradeEvent } from "./reasons.js";
 import { classifyRpcError, rpcErrorMessage } from "./rpc-errors.js";
 import { cents } from "./status-equality.js";
+import { REJECTABLE_PHASES } from "./trade-phases.js";
 import type { StepOutcome, TradeStepDeps, TradeTimings } from "./trade-steps.js";
 import { localDate, nextLocalMidnight } from "./trading-window.js";
 import { assertLeader, proceed, stop } from "./trade-steps.js";
@@ -65,6 +66,8 @@ export class TradePlacement {
     const { writer } = this.#deps;
     const spec = trade.spec;
     if (spec === undefined) return stop();
+    // First of all, so a rejected proposal reaches no execution call, not even a preview.
+    if (rejectedByUser(trade)) return this.#rejectByUser(trade);
     const phase = trade.status?.phase;
     const ownerProblem = this.#ownerProblem(trade);
     if (ownerProblem !== undefined) return this.#cancel(trade, ownerProblem);
@@ -193,6 +196,13 @@ export class TradePlacement {
     throw error;
   }
 
+  /** A person said no: terminal, and kept (its deterministic name stops the same proposal coming back). */
+  async #rejectByUser(trade: TradeResource): Promise<StepOutcome> {
+    const message = "rejected by a user before placement (spec.rejected): no order placed";
+    await this.#deps.writer.write(trade, { ...trade.status, phase: "Rejected", message, closedAt: iso(this.#deps.clock.now()) }, message, { reason: TradeEvent.RejectedByUser });
+    return stop();
+  }
+
   async #cancel(trade: TradeResource, message: string): Promise<StepOutcome> {
     await this.#deps.writer.write(trade, { ...trade.status, phase: "Cancelled", message, closedAt: iso(this.#deps.clock.now()) }, message);
     return stop();
@@ -229,6 +239,16 @@ function problemOf(strategy: StrategyResource | undefined, owner: { name: string
   if (strategy === undefined || strategy.metadata.uid !== owner.uid) return `strategy ${owner.name} no longer exists: not placed`;
   if (strategy.metadata.deletionTimestamp !== undefined) return `strategy ${owner.name} is being deleted: not placed`;
   return undefined;
+}
+
+/**
+ * Whether a person rejected this proposal while it can still be rejected: unapproved and not yet
+ * past Previewed. An approved Trade ignores spec.rejected (the CRD forbids both; a store without
+ * that rule must not turn an approval into a silent no-op, nor touch a placed order).
+ */
+function rejectedByUser(trade: TradeResource): boolean {
+  const phase = trade.status?.phase;
+  return trade.spec?.rejected === true && trade.spec.approved !== true && (phase === undefined || REJECTABLE_PHASES.has(phase));
 }
 
 function waitingText(trade: TradeResource): string {

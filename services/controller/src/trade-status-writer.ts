@@ -7,8 +7,14 @@ import { Reason, TradeCondition, TradeEvent } from "./reasons.js";
 import { rpcErrorMessage } from "./rpc-errors.js";
 import { sameStatus } from "./status-equality.js";
 
+/** The Event of a phase move: its reason, and whether it is a Warning. */
+export interface PhaseEvent {
+  readonly reason: string;
+  readonly warning?: boolean;
+}
+
 /** A phase move worth an Event, with its reason. */
-const PHASE_EVENTS: Readonly<Partial<Record<NonNullable<TradeStatus["phase"]>, { reason: string; warning?: boolean }>>> = {
+const PHASE_EVENTS: Readonly<Partial<Record<NonNullable<TradeStatus["phase"]>, PhaseEvent>>> = {
   Submitted: { reason: TradeEvent.Submitted },
   PartiallyFilled: { reason: TradeEvent.PartiallyFilled },
   Open: { reason: TradeEvent.Opened },
@@ -37,9 +43,11 @@ export class TradeStatusWriter {
 
   /**
    * Writes `status` (with Degraded cleared) and emits the phase Event when the phase changed;
-   * `detail` says what happened. Returns the updated Trade (the input when nothing changed).
+   * `detail` says what happened, `phaseEvent` replaces the phase's usual Event (one phase can
+   * have different causes, e.g. Rejected by the broker or by a person). Returns the updated
+   * Trade (the input when nothing changed).
    */
-  async write(trade: TradeResource, status: TradeStatus, detail?: string): Promise<TradeResource> {
+  async write(trade: TradeResource, status: TradeStatus, detail?: string, phaseEvent?: PhaseEvent): Promise<TradeResource> {
     const generation = trade.metadata.generation ?? 1;
     let conditions = status.conditions ?? trade.status?.conditions;
     if (findCondition(conditions, TradeCondition.Degraded)?.status !== "False") {
@@ -50,7 +58,7 @@ export class TradeStatusWriter {
     const from = trade.status?.phase;
     const to = next.phase;
     if (to !== undefined && to !== from) {
-      const event = PHASE_EVENTS[to];
+      const event = phaseEvent ?? PHASE_EVENTS[to];
       const message = detail ?? next.message ?? to;
       if (event !== undefined) {
         if (event.warning === true) await this.#events.warning(updated, event.reason, message);

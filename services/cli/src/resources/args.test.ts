@@ -7,6 +7,13 @@ describe("parseResourceArgs", () => {
     const args = parseResourceArgs(["get", "-n", "desk", "trades", "--output=yaml", "x", "-f", "a.yaml", "--filename", "b/", "--kubeconfig", "k", "-y"]);
     expect(args.positionals).toEqual(["get", "trades", "x"]);
     expect(args).toMatchObject({ namespace: "desk", output: "yaml", files: ["a.yaml", "b/"], kubeconfig: "k", yes: true, allNamespaces: false });
+    expect(args.reason).toBeUndefined();
+  });
+
+  it("takes --reason as one value, spaces included, separate or inline", () => {
+    expect(parseResourceArgs(["reject", "trade", "x", "--reason", "IV too low today"])).toMatchObject({ positionals: ["reject", "trade", "x"], reason: "IV too low today" });
+    expect(parseResourceArgs(["--reason=earnings tomorrow", "reject"]).reason).toBe("earnings tomorrow");
+    expect(() => parseResourceArgs(["reject", "--reason"])).toThrow(/--reason needs a value/);
   });
 
   it("names the flag on an unknown flag, a missing value or a bad output format", () => {

@@ -7,19 +7,22 @@ export interface ResourceArgs {
   readonly files: readonly string[];
   readonly kubeconfig?: string;
   readonly yes: boolean;
+  /** Free text saying why (`reject --reason TEXT`). */
+  readonly reason?: string;
 }
 
 export class UsageError extends Error {}
 
 const OUTPUTS = ["table", "wide", "yaml", "json"] as const;
 
-/** Parses `-n NS`, `-A`, `-o FORMAT`, `-f FILE` (repeatable), `--kubeconfig FILE`, `--yes`; anything else unknown is a usage error. */
+/** Parses `-n NS`, `-A`, `-o FORMAT`, `-f FILE` (repeatable), `--kubeconfig FILE`, `--yes`, `--reason TEXT`; anything else unknown is a usage error. */
 export function parseResourceArgs(argv: readonly string[]): ResourceArgs {
   const positionals: string[] = [];
   const files: string[] = [];
   let namespace: string | undefined;
   let output: ResourceArgs["output"];
   let kubeconfig: string | undefined;
+  let reason: string | undefined;
   let allNamespaces = false;
   let yes = false;
   for (let i = 0; i < argv.length; i++) {
@@ -42,6 +45,7 @@ export function parseResourceArgs(argv: readonly string[]): ResourceArgs {
       case "-f": case "--filename": files.push(value()); break;
       case "--kubeconfig": kubeconfig = value(); break;
       case "-y": case "--yes": yes = true; break;
+      case "--reason": reason = value(); break;
       default:
         if (flag.startsWith("-")) throw new UsageError(`unknown flag ${flag}`);
         positionals.push(arg);
@@ -52,5 +56,6 @@ export function parseResourceArgs(argv: readonly string[]): ResourceArgs {
     ...(namespace === undefined ? {} : { namespace }),
     ...(output === undefined ? {} : { output }),
     ...(kubeconfig === undefined ? {} : { kubeconfig }),
+    ...(reason === undefined ? {} : { reason }),
   };
 }

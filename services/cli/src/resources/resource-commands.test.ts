@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
   EmbeddedStore, generateStoreApiToken, startStoreApiServer, STRATEGY, TRADE, writeKubeconfig,
-  type StoreApiServer, type StrategyResource, type TradeResource,
+  type ResourceType, type StoreApiServer, type StrategyResource, type TradeResource,
 } from "@spreadops/resources";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { crdTypes } from "../all-in-one/control-plane.js";
@@ -11,7 +11,7 @@ import type { CommandIo } from "../command.js";
 import { ExitCode } from "../command.js";
 import { applyManifestFiles } from "./apply.js";
 import { ALL_IN_ONE_KUBECONFIG, kubeconfigStoreConnector } from "./connect-store.js";
-import { resourceCommands } from "./resource-commands.js";
+import { resourceCommands, type StoreSession } from "./resource-commands.js";
 
 const EXAMPLE = new URL("../../../../k8s/examples/strategy-bull-put.yaml", import.meta.url).pathname;
 
@@ -54,7 +54,7 @@ async function proposedTrade(name: string): Promise<TradeResource> {
   return store.updateStatus<TradeResource>(TRADE, { ...created, status: { phase: "Proposed", preview: { maxProfit: 250, maxLoss: 750, breakeven: 578.75, initMargin: 750 } } });
 }
 
-describe("spreadops get|describe|apply|approve|pause|resume|delete against the all-in-one's store", () => {
+describe("spreadops get|describe|apply|approve|reject|pause|resume|delete against the all-in-one's store", () => {
   it("applies a manifest like kubectl (created, then unchanged) and lists it with the printer columns", async () => {
     expect(await run("apply", "-f", EXAMPLE)).toMatchObject({ code: ExitCode.ok, out: "strategy/index-bull-put created\n" });
     expect(await run("apply", "-f", EXAMPLE)).toMatchObject({ code: ExitCode.ok, out: "strategy/index-bull-put unchanged\n" });
@@ -84,6 +84,81 @@ describe("spreadops get|describe|apply|approve|pause|resume|delete against the a
     expect(again.code).toBe(ExitCode.failure);
     expect(again.err).toContain("already approved");
     expect((await run("approve", "strategy", "index-bull-put")).code).toBe(ExitCode.usage);
+  });
+
+  it("rejects a proposed trade once, keeping the reason as an Event, and refuses a second rejection or a later approval", async () => {
+    await proposedTrade("spy-trade-r");
+    const rejected = await run("reject", "trade", "spy-trade-r", "--reason", "earnings tomorrow");
+    expect(rejected).toMatchObject({ code: ExitCode.ok, out: "trade/spy-trade-r rejected\n", err: "" });
+    const stored = await store.get<TradeResource>(TRADE, "default", "spy-trade-r");
+    expect(stored.spec).toMatchObject({ rejected: true, approved: false });
+    const events = await store.listEvents("default", { kind: "Trade", name: "spy-trade-r" });
+    expect(events).toEqual([expect.objectContaining({ type: "Normal", reason: "RejectedByUser", message: "earnings tomorrow", component: "spreadops-cli" })]);
+    expect(events[0]?.involvedObject.uid).toBe(stored.metadata.uid);
+
+    const again = await run("reject", "trade", "spy-trade-r");
+    expect(again.code).toBe(ExitCode.failure);
+    expect(again.err).toContain("already rejected");
+    const approve = await run("approve", "trade", "spy-trade-r");
+    expect(approve.code).toBe(ExitCode.failure);
+    expect(approve.err).toContain("a rejected proposal cannot be approved");
+    expect((await store.get<TradeResource>(TRADE, "default", "spy-trade-r")).spec).toMatchObject({ rejected: true, approved: false });
+  });
+
+  it("rejects without a reason without recording an Event of its own", async () => {
+    await proposedTrade("spy-trade-s");
+    expect(await run("reject", "trade", "spy-trade-s")).toMatchObject({ code: ExitCode.ok, out: "trade/spy-trade-s rejected\n" });
+    expect((await store.get<TradeResource>(TRADE, "default", "spy-trade-s")).spec?.rejected).toBe(true);
+    expect(await store.listEvents("default", { kind: "Trade", name: "spy-trade-s" })).toEqual([]);
+  });
+
+  it("refuses to reject an approved trade or one past Previewed, and leaves it untouched", async () => {
+    await proposedTrade("spy-trade-t");
+    expect((await run("approve", "trade", "spy-trade-t")).code).toBe(ExitCode.ok);
+    const approved = await run("reject", "trade", "spy-trade-t", "--reason", "changed my mind");
+    expect(approved.code).toBe(ExitCode.failure);
+    expect(approved.err).toContain("trade spy-trade-t is already approved");
+    expect((await store.get<TradeResource>(TRADE, "default", "spy-trade-t")).spec?.rejected).toBe(false);
+    expect(await store.listEvents("default", { kind: "Trade", name: "spy-trade-t" })).toEqual([]);
+
+    const lapsed = await proposedTrade("spy-trade-u");
+    await store.updateStatus<TradeResource>(TRADE, { ...lapsed, status: { phase: "Cancelled", message: "lapsed" } });
+    const cancelled = await run("reject", "trade", "spy-trade-u");
+    expect(cancelled.code).toBe(ExitCode.failure);
+    expect(cancelled.err).toContain("trade spy-trade-u is Cancelled; only a Proposed or Previewed trade can be rejected");
+    expect((await store.get<TradeResource>(TRADE, "default", "spy-trade-u")).spec?.rejected).toBe(false);
+
+    expect((await run("reject", "strategy", "index-bull-put")).code).toBe(ExitCode.usage);
+    const misplaced = await run("approve", "trade", "spy-trade-u", "--reason", "why not");
+    expect(misplaced).toMatchObject({ code: ExitCode.usage, err: "spreadops approve: --reason is only for reject\n" });
+  });
+
+  it("loses to a change made between its read and its write (resourceVersion guard), so a trade placed meanwhile is not marked rejected", async () => {
+    await proposedTrade("spy-trade-v");
+    // The controller moves the trade on right after the CLI read it.
+    const racing = new Proxy(store, {
+      get(target, prop) {
+        if (prop === "get") {
+          return async (type: ResourceType, namespace: string | undefined, name: string) => {
+            const read = await target.get<TradeResource>(type, namespace, name);
+            await target.updateStatus<TradeResource>(TRADE, { ...read, status: { ...read.status, phase: "Submitted" } });
+            return read;
+          };
+        }
+        const value: unknown = Reflect.get(target, prop, target);
+        return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    const session: StoreSession = { store: racing, namespace: "default", target: "test store", close: () => Promise.resolve() };
+    const command = resourceCommands({ connect: () => Promise.resolve(session) }).find((c) => c.name === "reject");
+    const err: string[] = [];
+    const code = await command?.run({ argv: ["trade", "spy-trade-v", "--reason", "too late"], env: {}, stdout: () => undefined, stderr: (t) => err.push(t) });
+    expect(code).toBe(ExitCode.failure);
+    expect(err.join("")).toContain("Conflict");
+    const after = await store.get<TradeResource>(TRADE, "default", "spy-trade-v");
+    expect(after.status?.phase).toBe("Submitted");
+    expect(after.spec?.rejected).toBe(false);
+    expect(await store.listEvents("default", { kind: "Trade", name: "spy-trade-v" })).toEqual([]);
   });
 
   it("describes a trade with its status, conditions and events, and prints JSON that parses", async () => {

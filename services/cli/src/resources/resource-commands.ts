@@ -93,12 +93,53 @@ async function approve(inv: Invocation): Promise<void> {
   const trade = await patchSpec(inv, TRADE, nameOrThrow(name, "trade"), { approved: true }, (object) => {
     const t = object as TradeResource;
     if (t.spec?.approved === true) return `trade ${t.metadata.name} is already approved (phase ${t.status?.phase ?? "Pending"})`;
+    if (t.spec?.rejected === true) return `trade ${t.metadata.name} was rejected (phase ${t.status?.phase ?? "Pending"}); a rejected proposal cannot be approved`;
     const phase = t.status?.phase ?? "Proposed";
     if (phase !== "Proposed" && phase !== "Previewed") return `trade ${t.metadata.name} is ${phase}; only a Proposed or Previewed trade can be approved`;
     return undefined;
   }) as TradeResource;
   const p = trade.status?.preview;
   inv.io.stdout(`trade/${trade.metadata.name} approved` + (p === undefined ? "\n" : ` (max loss $${p.maxLoss.toFixed(2)}, max profit $${p.maxProfit.toFixed(2)}, margin ${p.initMargin === undefined ? "unknown" : `$${p.initMargin.toFixed(2)}`})\n`));
+}
+
+/** The CLI's name on the Events it records (the controller's are "spreadops-controller"). */
+const CLI_COMPONENT = "spreadops-cli";
+
+/** A reason longer than this is refused: an Event's message is meant to be read, and clusters cap it near 1 KiB. */
+const MAX_REASON_LENGTH = 1024;
+
+async function reject(inv: Invocation): Promise<void> {
+  const [kind, name] = inv.args.positionals;
+  if (kindOrThrow(kind) !== TRADE) throw new UsageError("only trades are rejected: spreadops reject trade NAME [--reason TEXT]");
+  const target = nameOrThrow(name, "trade");
+  // Checked before the patch: a bad reason must not leave a rejection without its reason.
+  const reason = inv.args.reason?.trim();
+  if (reason === "") throw new UsageError("--reason needs a value");
+  if (reason !== undefined && reason.length > MAX_REASON_LENGTH) throw new UsageError(`--reason: at most ${MAX_REASON_LENGTH} characters`);
+  const trade = await patchSpec(inv, TRADE, target, { rejected: true }, (object) => {
+    const t = object as TradeResource;
+    const phase = t.status?.phase ?? "Proposed";
+    if (t.spec?.approved === true) return `trade ${t.metadata.name} is already approved (phase ${t.status?.phase ?? "Pending"}); only a trade not yet approved can be rejected`;
+    if (t.spec?.rejected === true) return `trade ${t.metadata.name} is already rejected (phase ${phase})`;
+    if (phase !== "Proposed" && phase !== "Previewed") return `trade ${t.metadata.name} is ${phase}; only a Proposed or Previewed trade can be rejected`;
+    return undefined;
+  }) as TradeResource;
+  if (reason !== undefined) {
+    const namespace = trade.metadata.namespace ?? namespaceOf(inv);
+    try {
+      await inv.session.store.recordEvent(namespace, {
+        involvedObject: { apiVersion: trade.apiVersion, kind: trade.kind, namespace, name: trade.metadata.name, ...(trade.metadata.uid === undefined ? {} : { uid: trade.metadata.uid }) },
+        type: "Normal",
+        reason: "RejectedByUser",
+        message: reason,
+        component: CLI_COMPONENT,
+      });
+    } catch (error) {
+      // The rejection is in spec already (that is what counts); only the note about why is lost.
+      inv.io.stderr(`spreadops reject: warning: trade/${trade.metadata.name} is rejected, but the reason could not be recorded as an Event: ${(error as Error).message}\n`);
+    }
+  }
+  inv.io.stdout(`trade/${trade.metadata.name} rejected\n`);
 }
 
 async function setPaused(inv: Invocation, paused: boolean): Promise<void> {
@@ -120,6 +161,7 @@ const ACTIONS: Readonly<Record<string, { summary: string; run: (inv: Invocation)
   get: { summary: "list strategies or trades (get strategies|trades [NAME] [-n NS|-A] [-o wide|yaml|json])", run: get },
   describe: { summary: "status, conditions and events of one resource (describe strategy|trade NAME)", run: describe },
   approve: { summary: "approve a proposed trade (approve trade NAME)", run: approve },
+  reject: { summary: "reject a proposed trade: it ends Rejected and is never placed (reject trade NAME [--reason TEXT])", run: reject },
   pause: { summary: "pause a strategy: no new entries, open trades keep their exits (pause strategy NAME)", run: (inv) => setPaused(inv, true) },
   resume: { summary: "resume a paused strategy (resume strategy NAME)", run: (inv) => setPaused(inv, false) },
   delete: { summary: "delete a strategy or a trade (delete strategy|trade NAME)", run: remove },
@@ -132,6 +174,11 @@ async function runAction(name: string, run: (inv: Invocation) => Promise<void>, 
     args = parseResourceArgs(io.argv);
   } catch (error) {
     io.stderr(`spreadops ${name}: ${(error as Error).message}\n`);
+    return ExitCode.usage;
+  }
+  if (args.reason !== undefined && name !== "reject") {
+    // Said rather than silently dropped: someone writing a reason expects it kept somewhere.
+    io.stderr(`spreadops ${name}: --reason is only for reject\n`);
     return ExitCode.usage;
   }
   let session: StoreSession | undefined;
@@ -155,7 +202,7 @@ async function runAction(name: string, run: (inv: Invocation) => Promise<void>, 
   }
 }
 
-/** `spreadops get|describe|approve|pause|resume|delete`: kubectl-like commands on Strategy and Trade resources. */
+/** `spreadops get|describe|approve|reject|pause|resume|delete`: kubectl-like commands on Strategy and Trade resources. */
 export function resourceCommands(deps: ResourceCommandDeps): Command[] {
   const commands: Command[] = Object.entries(ACTIONS).map(([name, action]) => ({
     name,
