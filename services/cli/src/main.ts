@@ -2,6 +2,7 @@
 import { readFileSync } from "node:fs";
 import { runCli } from "./cli.js";
 import { allCommand } from "./commands/all.js";
+import { consoleCommand } from "./commands/console.js";
 import { controllerCommand } from "./commands/controller.js";
 import { executionCommand } from "./commands/execution.js";
 import { gatewayCommand } from "./commands/gateway.js";
@@ -27,7 +28,7 @@ const code = await runCli(
     signals: process,
   },
   [
-    allCommand(version), controllerCommand(version), executionCommand(version), gatewayCommand(version), scannerCommand(version), simCommand(version), strategyCommand(version),
+    allCommand(version), consoleCommand(version), controllerCommand(version), executionCommand(version), gatewayCommand(version), scannerCommand(version), simCommand(version), strategyCommand(version),
     ...resourceCommands({ connect: kubeconfigStoreConnector(), apply: applyManifestFiles }),
   ],
   { programName: "spreadops", version },

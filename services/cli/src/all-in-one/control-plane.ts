@@ -1,10 +1,12 @@
 import { join, resolve } from "node:path";
+import { consoleDefinition } from "@spreadops/console";
 import { controllerDefinition } from "@spreadops/controller";
 import {
   compileCrdValidator, crds, generateStoreApiToken, openFileStore, startStoreApiServer, writeKubeconfig,
   type CustomResourceDefinition, type EmbeddedStore, type ResourceType, type TypeRegistration,
 } from "@spreadops/resources";
 import { childLogger } from "@spreadops/runtime";
+import { consoleLink, generateConsoleToken, writeConsoleToken } from "./console-token.js";
 import { hostService } from "./host-service.js";
 import { explainListen } from "./listen-errors.js";
 import { loadStartManifests } from "./start-manifests.js";
@@ -21,6 +23,13 @@ export interface ControlPlaneEndpoints {
   readonly storeFile: string;
   /** What the start manifests did, one line per object. */
   readonly loaded: readonly string[];
+  readonly console: {
+    readonly url: string;
+    /** The URL with the token in its fragment: opening it signs the browser in. Print it once. */
+    readonly link: string;
+    /** Where the token is kept for the user (and read by the console). */
+    readonly tokenFile: string;
+  };
 }
 
 const typeOf = (crd: CustomResourceDefinition): ResourceType => {
@@ -42,8 +51,8 @@ export function crdTypes(): TypeRegistration[] {
 
 /**
  * The control plane of the all-in-one: the embedded store (a file in the data dir), its
- * Kubernetes-style API with a kubeconfig for the CLI, the start manifests, and the controller
- * as a hosted service reconciling over the store.
+ * Kubernetes-style API with a kubeconfig for the CLI, the start manifests, the controller
+ * as a hosted service reconciling over the store, and the web console over the same store.
  */
 export async function startControlPlane(context: PlatformContext, platform: PlatformEndpoints): Promise<ControlPlaneEndpoints> {
   const services = platform.services;
@@ -89,5 +98,37 @@ export async function startControlPlane(context: PlatformContext, platform: Plat
   lifecycle.register("controller", async () => { await controller.stop(); });
   reportReadiness(readiness, "controller", controller);
 
-  return { controller: controller.address.url, storeApi: api.url, kubeconfig, storeFile: join(dataDir, "store.json"), loaded };
+  const consoleEndpoints = await startConsole(context, platform, store, dataDir);
+
+  return { controller: controller.address.url, storeApi: api.url, kubeconfig, storeFile: join(dataDir, "store.json"), loaded, console: consoleEndpoints };
+}
+
+// The hosted console takes its token from the file only: a SPREADOPS_CONSOLE_TOKEN in the shell
+// would clash with --token-file (the console refuses both) and the banner would link the wrong one.
+const CONSOLE_TOKEN_ENV = new Set(["SPREADOPS_CONSOLE_TOKEN", "SPREADOPS_CONSOLE_TOKEN_FILE"]);
+
+/**
+ * The web console over the embedded store, proxying to the services, with the token of
+ * --console-token (or a new one) in <data-dir>/console-token and an audit log next to it.
+ */
+async function startConsole(context: PlatformContext, platform: PlatformEndpoints, store: EmbeddedStore, dataDir: string): Promise<ControlPlaneEndpoints["console"]> {
+  const { config, version, io, lifecycle, readiness, tracing } = context;
+  const services = platform.services;
+  const token = config.consoleToken ?? generateConsoleToken();
+  const tokenFile = join(dataDir, "console-token");
+  await writeConsoleToken(tokenFile, token);
+  const env = Object.fromEntries(Object.entries(io.env).filter(([name]) => !CONSOLE_TOKEN_ENV.has(name)));
+  const running = await hostService(consoleDefinition(version, { store: () => store, storeKind: "embedded", clock: platform.clock, env: io.env }), [
+    ...sharedFlags(config, "console"),
+    "--gateway-url", services.gateway,
+    "--strategy-url", services.strategy,
+    "--execution-url", services.execution,
+    "--namespace", config.namespace,
+    "--token-file", tokenFile,
+    // A laptop keeps a record of every change made through the console.
+    "--audit-log", join(dataDir, "audit.log"),
+  ], { ...io, env }, tracing);
+  lifecycle.register("console", async () => { await running.stop(); });
+  reportReadiness(readiness, "console", running);
+  return { url: running.address.url, link: consoleLink(running.address.url, token), tokenFile };
 }

@@ -1,4 +1,4 @@
-import { serviceMain, type CommonOptions, type ConfigOf, type RunningService, type ServiceDefinition, type ServiceIO, type Tracing } from "@spreadops/runtime";
+import { serviceMain, type CheckOutcome, type CommonOptions, type ConfigOf, type RunningService, type ServiceDefinition, type ServiceIO, type Tracing } from "@spreadops/runtime";
 
 /**
  * Starts one service inside the all-in-one exactly as its own process would run it (its config
@@ -26,4 +26,15 @@ export async function hostService<O extends CommonOptions>(
     throw new Error(`${definition.name} did not start (exit code ${String(exitCode)}); its log lines above say why (a port in use: another \`npm start\` running, or move it with --port-base)`);
   }
   return running;
+}
+
+/**
+ * A hosted service's own readiness as one check of the all-in-one's /readyz: ready with its URL,
+ * or failing with each of its failing checks by name.
+ */
+export async function hostedReadiness(service: RunningService<unknown>): Promise<CheckOutcome> {
+  const report = await service.readiness.evaluate();
+  const failing = report.checks.filter((c) => !c.ok);
+  if (failing.length > 0) throw new Error(failing.map((c) => `${c.name}: ${c.message}`).join("; "));
+  return { ok: true, message: service.address.url };
 }

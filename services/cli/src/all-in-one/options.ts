@@ -4,7 +4,7 @@ import { commonOptions, option } from "@spreadops/runtime";
 const port = z.number().int().min(0).max(65535);
 
 /** The services the all-in-one hosts, in start order, with their offset from `--port-base`. */
-export const HOSTED_SERVICES = ["gateway", "scanner", "strategy", "execution", "controller"] as const;
+export const HOSTED_SERVICES = ["gateway", "scanner", "strategy", "execution", "controller", "console"] as const;
 export type HostedService = (typeof HOSTED_SERVICES)[number];
 
 /**
@@ -35,7 +35,7 @@ export function allOptions() {
       env: "SPREADOPS_ALL_PORT_BASE",
       flag: "--port-base",
       default: 8080,
-      description: "First service port: gateway +0, scanner +1, strategy +2, execution +3, controller +4 (0 = each picks a free port).",
+      description: "First service port: gateway +0, scanner +1, strategy +2, execution +3, controller +4, console +5 (0 = each picks a free port).",
     }),
     storePort: option({
       type: port,
@@ -49,7 +49,7 @@ export function allOptions() {
       env: "SPREADOPS_ALL_DATA_DIR",
       flag: "--data-dir",
       default: ".spreadops",
-      description: "Folder of the embedded store's file, its kubeconfig and token (relative to the working directory).",
+      description: "Folder of the embedded store's file, its kubeconfig and token, the console's token and audit log (relative to the working directory).",
     }),
     manifests: option({
       type: z.string(),
@@ -64,6 +64,14 @@ export function allOptions() {
       flag: "--namespace",
       default: "default",
       description: "Namespace of manifests that name none.",
+    }),
+    // Secret: the startup log line shows [REDACTED]; the console gets it through a file, never argv.
+    consoleToken: option({
+      type: z.string().min(16).optional(),
+      env: "SPREADOPS_ALL_CONSOLE_TOKEN",
+      flag: "--console-token",
+      secret: true,
+      description: "Token the web console requires for every change (at least 16 characters); unset = a new random one at each start. Written to <data-dir>/console-token and put in the console link of the start banner.",
     }),
     twsHost: option({
       type: z.string().min(1).optional(),

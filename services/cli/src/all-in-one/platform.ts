@@ -4,7 +4,8 @@ import { childLogger, systemClock, type Clock, type ConfigOf, type Lifecycle, ty
 import { defaultEngine, scannerDefinition } from "@spreadops/scanner";
 import { strategyDefinition } from "@spreadops/strategy";
 import { startAdminServer, startSimulator } from "@spreadops/tws-sim";
-import { hostService } from "./host-service.js";
+import { hostRestartableGateway } from "./gateway-restart.js";
+import { hostedReadiness, hostService } from "./host-service.js";
 import { explainListen } from "./listen-errors.js";
 import { marketClock, simulatedMarketStart } from "./market-time.js";
 import { HOSTED_SERVICES, type allOptions, type HostedService } from "./options.js";
@@ -17,7 +18,7 @@ export interface PlatformEndpoints {
   readonly clock: Clock;
   /** Where the simulated market time started, when it is not the wall clock. */
   readonly marketTimeStart?: number;
-  readonly services: Readonly<Record<Exclude<HostedService, "controller">, string>>;
+  readonly services: Readonly<Record<Exclude<HostedService, "controller" | "console">, string>>;
   readonly tws: { readonly host: string; readonly port: number; readonly builtIn: boolean };
   readonly simAdmin?: string;
 }
@@ -25,7 +26,8 @@ export interface PlatformEndpoints {
 export interface PlatformContext {
   readonly config: AllConfig;
   readonly version: string;
-  readonly io: Pick<ServiceIO, "env" | "stdout" | "stderr" | "stdoutIsTty">;
+  /** The all-in-one's process; `signals` (SIGUSR2) restarts the gateway. Hosted services get no signals. */
+  readonly io: Pick<ServiceIO, "env" | "stdout" | "stderr" | "stdoutIsTty" | "signals">;
   readonly logger: Logger;
   readonly lifecycle: Lifecycle;
   readonly readiness: Readiness;
@@ -35,9 +37,9 @@ export interface PlatformContext {
 const portOf = (config: AllConfig, service: HostedService): number =>
   config.portBase === 0 ? 0 : config.portBase + HOSTED_SERVICES.indexOf(service);
 
-/** Flags every hosted service shares with the all-in-one. */
-export const sharedFlags = (config: AllConfig, service: HostedService): string[] => [
-  "--port", String(portOf(config, service)),
+/** Flags every hosted service shares with the all-in-one; `port` overrides the one from --port-base. */
+export const sharedFlags = (config: AllConfig, service: HostedService, port = portOf(config, service)): string[] => [
+  "--port", String(port),
   "--host", config.host,
   "--log-level", config.logLevel,
   "--log-format", config.logFormat,
@@ -46,17 +48,12 @@ export const sharedFlags = (config: AllConfig, service: HostedService): string[]
 
 /** A hosted service's readiness as one check of the all-in-one's /readyz. */
 export function reportReadiness(readiness: Readiness, name: string, service: RunningService<unknown>): void {
-  readiness.add(name, async () => {
-    const report = await service.readiness.evaluate();
-    const failing = report.checks.filter((c) => !c.ok);
-    if (failing.length > 0) throw new Error(failing.map((c) => `${c.name}: ${c.message}`).join("; "));
-    return { ok: true, message: service.address.url };
-  });
+  readiness.add(name, () => hostedReadiness(service));
 }
 
 /**
  * Starts the broker side (the built-in simulator unless --tws-host names a TWS) and the four
- * services, each on its own port and calling the others over HTTP/2 as in a cluster. Everything
+ * trading services, each on its own port and calling the others over HTTP/2 as in a cluster. Everything
  * is registered with the lifecycle in start order, so shutdown runs from the callers inward.
  */
 export async function startServices(context: PlatformContext): Promise<PlatformEndpoints> {
@@ -94,17 +91,23 @@ export async function startServices(context: PlatformContext): Promise<PlatformE
     return service;
   };
 
-  const gateway = await host("gateway", () => hostService(gatewayDefinition(version, undefined, clock), [
-    ...sharedFlags(config, "gateway"),
-    "--tws-host", tws.host,
-    "--tws-port", String(tws.port),
-    "--tws-client-id", String(config.clientId),
-    // One process, one gateway: there is nobody to elect against.
-    "--leader-election", "off",
-    // The simulator never restarts; a real TWS keeps the gateway's default daily restart window.
-    ...(tws.builtIn ? ["--tws-restart-window", "off"] : []),
-  ], io, tracing));
-  const gatewayUrl = gateway.address.url;
+  // SIGUSR2 restarts it in place (docs/runbook.md); the others keep its URL and must recover.
+  const gateway = await hostRestartableGateway({
+    start: (port) => hostService(gatewayDefinition(version, undefined, clock), [
+      ...sharedFlags(config, "gateway", port),
+      "--tws-host", tws.host,
+      "--tws-port", String(tws.port),
+      "--tws-client-id", String(config.clientId),
+      // One process, one gateway: there is nobody to elect against.
+      "--leader-election", "off",
+      // The simulator never restarts; a real TWS keeps the gateway's default daily restart window.
+      ...(tws.builtIn ? ["--tws-restart-window", "off"] : []),
+    ], io, tracing),
+    port: portOf(config, "gateway"),
+    logger: childLogger(logger, { component: "gateway-restart" }), lifecycle, readiness,
+    ...(io.signals === undefined ? {} : { signals: io.signals }),
+  });
+  const gatewayUrl = gateway.url;
   const scanner = await host("scanner", () => hostService(scannerDefinition(version, { engine: defaultEngine }), [
     ...sharedFlags(config, "scanner"), "--gateway-url", gatewayUrl,
   ], io, tracing));

@@ -13,6 +13,9 @@ export function renderBanner(url: string, endpoints: PlatformEndpoints, control:
   return [
     "",
     "SpreadOps all-in-one is up",
+    // The only place the token is printed: the fragment signs the browser in and never reaches a server.
+    `  console    ${control.console.link}`,
+    `             open this link; it signs you in (the token is also in ${control.console.tokenFile})`,
     `  platform   ${url}/readyz  (every part by name), /metrics, /healthz`,
     `  broker     ${tws}`,
     ...(endpoints.marketTimeStart === undefined ? [] : [
@@ -39,13 +42,13 @@ export function renderBanner(url: string, endpoints: PlatformEndpoints, control:
 /** The all-in-one host as a service definition: it hosts the platform and serves its readiness. */
 export function allInOne(
   version: string,
-  io: Pick<ServiceIO, "env" | "stdout" | "stderr" | "stdoutIsTty">,
+  io: Pick<ServiceIO, "env" | "stdout" | "stderr" | "stdoutIsTty" | "signals">,
   onUp?: (endpoints: PlatformEndpoints, control: ControlPlaneEndpoints) => void,
 ) {
   const definition: ServiceDefinition<ReturnType<typeof allOptions>> = {
     name: "all",
     version,
-    summary: "The whole SpreadOps platform in one process: simulator (or your TWS), gateway, scanner, strategy, execution, controller and the embedded resource store.",
+    summary: "The whole SpreadOps platform in one process: simulator (or your TWS), gateway, scanner, strategy, execution, controller, web console and the embedded resource store. SIGUSR2 restarts the gateway (a drill).",
     options: allOptions(),
     async start({ config, logger, readiness, lifecycle, tracing }) {
       const context = { config, version, io, logger, lifecycle, readiness, tracing };
