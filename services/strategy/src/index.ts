@@ -11,6 +11,8 @@ export type { StrategyConfig, StrategyParts } from "./strategy-main.js";
 export { StrategyServiceHandler } from "./strategy-service.js";
 export type { StrategyServiceDeps } from "./strategy-service.js";
 export { registerStrategyRoutes } from "./routes.js";
+export { DEFAULT_MAX_STRATEGIES, EvaluationFeed } from "./evaluation-feed.js";
+export type { EvaluationFeedOptions, FeedEntry } from "./evaluation-feed.js";
 export { StrategyEvaluator, historyDays, ivStatsFromBars, scanFilters } from "./evaluator.js";
 export type { EvaluateCall, StrategyEvaluatorDeps, StrategyEvaluatorOptions } from "./evaluator.js";
 export type { ExecutionListPort, OpenTradesPort, StrategyGatewayPort, StrategyScannerPort } from "./ports.js";

@@ -2,6 +2,7 @@ import { ExecutionService, GatewayService, ScannerService } from "@spreadops/api
 import type { ConfigOf, ServiceDefinition } from "@spreadops/runtime";
 import { clockOffsetOption, commonOptions, connectService, duration, offsetClock, option, systemClock } from "@spreadops/runtime";
 import { z } from "zod";
+import { EvaluationFeed } from "./evaluation-feed.js";
 import { StrategyEvaluator } from "./evaluator.js";
 import { ExecutionOpenTrades } from "./open-trades.js";
 import type { OpenTradesPort, StrategyGatewayPort, StrategyScannerPort } from "./ports.js";
@@ -57,11 +58,12 @@ export function strategyDefinition(version: string, parts: StrategyParts = {}): 
       const gateway = parts.gateway?.(config) ?? connectService(GatewayService, { baseUrl: config.gatewayUrl, lifecycle }).client;
       const scanner = parts.scanner?.(config) ?? connectService(ScannerService, { baseUrl: config.scannerUrl, lifecycle }).client;
       const openTrades = parts.openTrades?.(config) ?? new ExecutionOpenTrades(connectService(ExecutionService, { baseUrl: config.executionUrl, lifecycle }).client, { now, timeZone: config.exchangeTimezone });
+      const strategyMetrics = createStrategyMetrics(metrics);
       const evaluator = new StrategyEvaluator(
-        { gateway, scanner, openTrades, now, logger, metrics: createStrategyMetrics(metrics) },
+        { gateway, scanner, openTrades, now, logger, metrics: strategyMetrics },
         { gatewayTimeoutMs: config.gatewayTimeout, scanTimeoutMs: config.scanTimeout, symbolConcurrency: config.symbolConcurrency },
       );
-      const service = new StrategyServiceHandler({ evaluator });
+      const service = new StrategyServiceHandler({ evaluator, feed: new EvaluationFeed({ metrics: strategyMetrics }) });
       return { routes: (router) => { registerStrategyRoutes(router, service); } };
     },
   };

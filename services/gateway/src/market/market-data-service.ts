@@ -171,6 +171,7 @@ export class MarketDataService implements MarketDataArea {
     const lines = this.budgets.lines.stats();
     const queueDepth = Object.values(snapshot.queued).reduce((sum, n) => sum + n, 0);
     const stats = create(PacingStatsSchema, {
+      messagesLastSecond: snapshot.sentLastSecond,
       messageBudgetPerSecond: Math.round(snapshot.budgetPerSecond),
       messageLimitPerSecond: 50,
       pacingViolations: snapshot.violations,

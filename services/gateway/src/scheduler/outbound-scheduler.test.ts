@@ -76,6 +76,21 @@ describe("OutboundScheduler pacing", () => {
     expect(sends).toHaveLength(0);
   });
 
+  it("reports the messages sent in the last sliding second, cost included", () => {
+    const { clock, scheduler, send } = setup();
+    expect(scheduler.snapshot().sentLastSecond).toBe(0);
+    void scheduler.submit("control", send());
+    void scheduler.submit("control", send(), { cost: 2 });
+    expect(scheduler.snapshot().sentLastSecond).toBe(3);
+    clock.advance(600);
+    void scheduler.submit("control", send());
+    expect(scheduler.snapshot().sentLastSecond).toBe(4);
+    clock.advance(400); // the first three are exactly 1000 ms old: out of (now − 1000, now]
+    expect(scheduler.snapshot().sentLastSecond).toBe(1);
+    clock.advance(600);
+    expect(scheduler.snapshot().sentLastSecond).toBe(0);
+  });
+
   it("lets an idle scheduler send a small burst at once", () => {
     const { sends, scheduler, send } = setup();
     for (let i = 0; i < 5; i++) void scheduler.submit("order", send());

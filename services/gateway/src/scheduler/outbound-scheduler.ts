@@ -41,6 +41,8 @@ export interface SchedulerSnapshot {
   readonly budgetPerSecond: number;
   readonly queued: Readonly<Record<Priority, number>>;
   readonly sentTotal: number;
+  /** Messages sent in the last 1000 ms (sliding). */
+  readonly sentLastSecond: number;
   readonly violations: number;
 }
 
@@ -224,11 +226,13 @@ export class OutboundScheduler {
 
   /** Queue depth, budget and counters. */
   snapshot(): SchedulerSnapshot {
+    const now = this.#clock.now();
     return {
       paused: this.#paused,
       budgetPerSecond: this.budgetPerSecond(),
       queued: { ...this.#depth },
       sentTotal: this.#sentTotal,
+      sentLastSecond: this.#window.sentWithin(now, 1000),
       violations: this.#violations,
     };
   }

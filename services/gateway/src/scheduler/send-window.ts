@@ -32,6 +32,20 @@ export class SendWindow {
     return Math.max(now, blocking + this.#spanMs);
   }
 
+  /**
+   * Messages sent in the `ms` before `now`. Exact while `ms` is at most the window: the cap never
+   * lets more sends into one window than the timestamps kept.
+   */
+  sentWithin(now: number, ms: number): number {
+    let count = 0;
+    for (let i = this.#sent.length - 1; i >= 0; i--) {
+      const at = this.#sent[i];
+      if (at === undefined || at <= now - ms) break;
+      count++;
+    }
+    return count;
+  }
+
   /** Records `cost` messages sent at `now`. */
   record(now: number, cost: number): void {
     for (let i = 0; i < cost; i++) this.#sent.push(now);

@@ -106,6 +106,7 @@ export function buildGateway<C extends GatewayCoreConfig>(options: BuildGatewayO
     market: areas.market,
     orders: areas.orders,
     now: () => clock.now(),
+    timers: clock,
     marketDataType: config.marketDataType,
   });
   return {

@@ -25,6 +25,8 @@ export interface StatusContext {
   readonly marketDataType: number;
   /** Epoch ms of `as_of`. */
   readonly now: number;
+  /** This replica's leader-election identity (the one written into the Lease), so `leader` says who. */
+  readonly identity: string;
 }
 
 const STATE: Readonly<Record<ConnectionState, ProtoState>> = {
@@ -59,7 +61,9 @@ export function isWarningCode(code: number): boolean {
 /**
  * The ConnectionStatus message of GetConnectionStatus / WatchConnectionStatus from the
  * connection's status. The account is already masked by the connection and is passed through;
- * the full account never reaches this function.
+ * the full account never reaches this function. Host and port are the configured ones (the
+ * connection reports its settings), reported in every state so an operator can see where a
+ * disconnected gateway is trying to go.
  */
 export function toConnectionStatusMessage(status: ConnectionStatus, context: StatusContext): ProtoConnectionStatus {
   const live = status.state === "connected" || status.state === "degraded";
@@ -81,6 +85,9 @@ export function toConnectionStatusMessage(status: ConnectionStatus, context: Sta
     ...(status.nextAttemptAt === undefined || live ? {} : { nextReconnectAt: timestampFromMs(status.nextAttemptAt) }),
     marketDataType: marketDataTypeOf(context.marketDataType),
     asOf: timestampFromMs(context.now),
+    twsHost: status.host,
+    twsPort: status.port,
+    identity: context.identity,
   });
 }
 

@@ -33,6 +33,7 @@ const BAD_REQUESTS: Readonly<Record<string, { readonly request: object; readonly
   listOrders: { request: { orderRefs: [""] }, field: "order_refs[0]" },
   streamOrderEvents: { request: { orderRefs: ["x".repeat(41)] }, field: "order_refs[0]" },
   getPositions: { request: { symbol: " " }, field: "symbol" },
+  watchPacingStats: { request: { interval: { nanos: 100_000_000 } }, field: "interval" },
 };
 
 const VALID_ORDER = {
@@ -117,7 +118,7 @@ describe("GatewayService over a real server", () => {
   beforeAll(async () => {
     const service = new GatewayServiceHandler({
       connection,
-      leadership: { isLeader: () => state.leader },
+      leadership: { isLeader: () => state.leader, identity: "gateway-0_3f2a9c1d" },
       market: areas.market,
       orders: areas.orders,
       now: () => Date.parse("2026-03-10T14:00:02Z"),
@@ -180,6 +181,8 @@ describe("GatewayService over a real server", () => {
     const { status } = await client.getConnectionStatus({});
     expect(status?.state).toBe(ConnectionState.STANDBY);
     expect(status?.leader).toBe(false);
+    // A follower still says who it is and where the session would go.
+    expect(status).toMatchObject({ identity: "gateway-0_3f2a9c1d", twsHost: "127.0.0.1", twsPort: 7497 });
   });
 
   it("the leader reports the session's status with the account masked", async () => {
@@ -192,14 +195,17 @@ describe("GatewayService over a real server", () => {
       clientId: 7,
       reconnectCount: 3,
       marketDataType: 3,
+      twsHost: "127.0.0.1",
+      twsPort: 7497,
+      identity: "gateway-0_3f2a9c1d",
     });
     expect(status?.farms.map((f) => [f.name, f.lastCode])).toEqual([["usfarm", 2104]]);
     const watched: unknown[] = [];
     for await (const message of client.watchConnectionStatus({})) {
-      watched.push(message.status?.state);
+      watched.push([message.status?.state, message.status?.identity, message.status?.twsHost, message.status?.twsPort]);
       break;
     }
-    expect(watched).toEqual([ConnectionState.CONNECTED]);
+    expect(watched).toEqual([[ConnectionState.CONNECTED, "gateway-0_3f2a9c1d", "127.0.0.1", 7497]]);
   });
 
   it("a disconnected leader answers Unavailable; valid requests reach the areas when available", async () => {
@@ -238,7 +244,7 @@ describe("GatewayService over a real server", () => {
     const restartClient = await serve(
       new GatewayServiceHandler({
         connection: restartConnection,
-        leadership: { isLeader: () => true },
+        leadership: { isLeader: () => true, identity: "gateway-1" },
         market: restartAreas.market,
         orders: restartAreas.orders,
         now: () => Date.now(),

@@ -1,15 +1,24 @@
 import type { HandlerContext } from "@connectrpc/connect";
-import type { GetConnectionStatusResponse, WatchConnectionStatusResponse } from "@spreadops/api";
-import { GetConnectionStatusResponseSchema, WatchConnectionStatusResponseSchema } from "@spreadops/api";
+import type { GetConnectionStatusResponse, WatchConnectionStatusResponse, WatchPacingStatsResponse } from "@spreadops/api";
+import {
+  GetConnectionStatusResponseSchema,
+  GetPacingStatsRequestSchema,
+  WatchConnectionStatusResponseSchema,
+  WatchPacingStatsResponseSchema,
+} from "@spreadops/api";
 import { create } from "@bufbuild/protobuf";
+import { durationMs } from "@bufbuild/protobuf/wkt";
 import type { Leadership } from "@spreadops/runtime";
 import { unavailable } from "@spreadops/runtime";
 import type { ConnectionStatus } from "../connection/status.js";
+import type { Clock } from "../scheduler/clock.js";
+import { systemClock } from "../scheduler/clock.js";
 import type { Priority } from "../scheduler/priority.js";
 import type { GatewayServiceImpl, MarketDataArea, OrdersArea } from "./areas.js";
 import { toConnectionStatusMessage } from "./connection-status.js";
+import { intervalTicks } from "./interval-ticks.js";
 import type { RequestOf, RequestValidators } from "./validation/index.js";
-import { requestValidators } from "./validation/index.js";
+import { DEFAULT_PACING_INTERVAL_MS, requestValidators } from "./validation/index.js";
 
 /** What the service needs of the TWS connection (a `TwsConnection` in production). */
 export interface ConnectionView {
@@ -24,12 +33,17 @@ export interface ConnectionView {
 /** The collaborators of {@link GatewayServiceHandler}. */
 export interface GatewayServiceDeps {
   readonly connection: ConnectionView;
-  /** Only the leader serves TWS work; `isLeader()` is checked per call (it is time-checked). */
-  readonly leadership: Pick<Leadership, "isLeader">;
+  /**
+   * Only the leader serves TWS work; `isLeader()` is checked per call (it is time-checked). Its
+   * `identity` (the one in the Lease) is reported in the status.
+   */
+  readonly leadership: Pick<Leadership, "isLeader" | "identity">;
   readonly market: MarketDataArea;
   readonly orders: OrdersArea;
   /** Epoch ms, for `as_of`. */
   readonly now: () => number;
+  /** Timers of WatchPacingStats; default the system clock (the gateway passes its own clock). */
+  readonly timers?: Pick<Clock, "setTimer">;
   /** The configured market-data type (1 realtime … 4 delayed-frozen), reported in the status. */
   readonly marketDataType: number;
   /** Default: {@link requestValidators}. */
@@ -49,15 +63,16 @@ export const NOT_LEADER_MESSAGE = "not the leader: this gateway replica is on st
  *    orders also while TWS has lost IB), Unavailable;
  *
  * then delegates to the area that owns the RPC. Connection status is answered here on any replica
- * (a follower reports STANDBY), and GetPacingStats skips 2 and 3: it reads local counters and is
- * most useful exactly while TWS is away.
+ * (a follower reports STANDBY), and GetPacingStats / WatchPacingStats skip 2 and 3: they read
+ * local counters and are most useful exactly while TWS is away.
  */
 export class GatewayServiceHandler implements GatewayServiceImpl {
   readonly #connection: ConnectionView;
-  readonly #leadership: Pick<Leadership, "isLeader">;
+  readonly #leadership: Pick<Leadership, "isLeader" | "identity">;
   readonly #market: MarketDataArea;
   readonly #orders: OrdersArea;
   readonly #now: () => number;
+  readonly #timers: Pick<Clock, "setTimer">;
   readonly #marketDataType: number;
   readonly #validators: RequestValidators;
 
@@ -67,6 +82,7 @@ export class GatewayServiceHandler implements GatewayServiceImpl {
     this.#market = deps.market;
     this.#orders = deps.orders;
     this.#now = deps.now;
+    this.#timers = deps.timers ?? systemClock;
     this.#marketDataType = deps.marketDataType;
     this.#validators = deps.validators ?? requestValidators;
   }
@@ -125,6 +141,19 @@ export class GatewayServiceHandler implements GatewayServiceImpl {
     return await this.#market.getPacingStats(request, context);
   }
 
+  /** The area's GetPacingStats now, then once per interval; one timer per stream, gone when the call ends. */
+  async *watchPacingStats(
+    request: RequestOf<"watchPacingStats">,
+    context: HandlerContext,
+  ): AsyncGenerator<WatchPacingStatsResponse, void, undefined> {
+    this.#validators.watchPacingStats(request);
+    const intervalMs = request.interval === undefined ? DEFAULT_PACING_INTERVAL_MS : durationMs(request.interval);
+    for await (const _tick of intervalTicks(this.#timers, intervalMs, context.signal)) {
+      const { stats } = await this.#market.getPacingStats(create(GetPacingStatsRequestSchema), context);
+      yield create(WatchPacingStatsResponseSchema, stats === undefined ? {} : { stats });
+    }
+  }
+
   // ---- orders and account ------------------------------------------------------------------
 
   async whatIfOrder(request: RequestOf<"whatIfOrder">, context: HandlerContext) {
@@ -179,6 +208,11 @@ export class GatewayServiceHandler implements GatewayServiceImpl {
   }
 
   #statusMessage(status: ConnectionStatus) {
-    return toConnectionStatusMessage(status, { leader: this.#leadership.isLeader(), marketDataType: this.#marketDataType, now: this.#now() });
+    return toConnectionStatusMessage(status, {
+      leader: this.#leadership.isLeader(),
+      identity: this.#leadership.identity,
+      marketDataType: this.#marketDataType,
+      now: this.#now(),
+    });
   }
 }

@@ -77,12 +77,12 @@ export function requireOrdered(min: number | undefined, max: number | undefined,
   }
 }
 
-/** A non-negative protobuf Duration, when set; `maxMs` bounds it. */
-export function checkDuration(value: Duration | undefined, field: string, maxMs: number): void {
+/** A protobuf Duration from `minMs` (default 0) to `maxMs`, when set. */
+export function checkDuration(value: Duration | undefined, field: string, maxMs: number, minMs = 0): void {
   if (value === undefined) return;
   const ms = Number(value.seconds) * 1000 + value.nanos / 1e6;
-  if (!Number.isFinite(ms) || ms < 0 || ms > maxMs || value.nanos < 0 || value.nanos > 999_999_999) {
-    throw invalidArgument(field, `a duration from 0 to ${maxMs / 1000} s`, `${value.seconds}s ${value.nanos}ns`);
+  if (!Number.isFinite(ms) || ms < minMs || ms > maxMs || value.nanos < 0 || value.nanos > 999_999_999) {
+    throw invalidArgument(field, `a duration from ${minMs / 1000} to ${maxMs / 1000} s`, `${value.seconds}s ${value.nanos}ns`);
   }
 }
 

@@ -6,6 +6,7 @@ import {
   validateResolveContract,
   validateSearchUniverse,
   validateStreamQuotes,
+  validateWatchPacingStats,
 } from "./market.js";
 import {
   validateCancelOrder,
@@ -48,6 +49,7 @@ export const requestValidators: RequestValidators = {
   getPositions: validateGetPositions,
   getAccountSummary: nothingToCheck,
   getPacingStats: nothingToCheck,
+  watchPacingStats: validateWatchPacingStats,
 };
 
 export * from "./checks.js";

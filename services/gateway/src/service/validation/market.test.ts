@@ -12,6 +12,7 @@ import {
   SearchUniverseRequestSchema,
   SecType,
   StreamQuotesRequestSchema,
+  WatchPacingStatsRequestSchema,
   WhatToShow,
 } from "@spreadops/api";
 import { describe, expect, it } from "vitest";
@@ -23,6 +24,7 @@ import {
   validateResolveContract,
   validateSearchUniverse,
   validateStreamQuotes,
+  validateWatchPacingStats,
 } from "./market.js";
 
 describe("ResolveContract", () => {
@@ -138,4 +140,25 @@ describe("GetHistoricalBars", () => {
     ["unknown what_to_show", withRawEnum(bars(good), "whatToShow", 77), "what_to_show"],
     ["negative end_time", bars({ ...good, endTime: { seconds: -5n } }), "end_time"],
   ])("refuses %s", (_name, request, field) => { expectInvalid(() => { validateGetHistoricalBars(request); }, field); });
+});
+
+describe("WatchPacingStats", () => {
+  const watch = (interval?: MessageInitShape<typeof WatchPacingStatsRequestSchema>["interval"]) => create(WatchPacingStatsRequestSchema, { interval });
+  it("names the given value in the error", () => {
+    expect(() => { validateWatchPacingStats(watch({ nanos: 100_000_000 })); }).toThrow('invalid interval: expected a duration from 0.25 to 60 s, got "0s 100000000ns"');
+  });
+  it("accepts no interval and the bounds 250 ms and 60 s", () => {
+    for (const request of [watch(), watch({ nanos: 250_000_000 }), watch({ seconds: 60n })]) {
+      expect(() => { validateWatchPacingStats(request); }).not.toThrow();
+    }
+  });
+  it.each([
+    ["100 ms", watch({ nanos: 100_000_000 })],
+    ["zero", watch({})],
+    ["just over a minute", watch({ seconds: 60n, nanos: 1_000_000 })],
+    ["a negative interval", watch({ seconds: -1n })],
+  ])("refuses %s naming interval with the range and the given value", (_name, request) => {
+    expectInvalid(() => { validateWatchPacingStats(request); }, "interval");
+    expect(() => { validateWatchPacingStats(request); }).toThrow(/invalid interval: expected a duration from 0\.25 to 60 s, got "-?\d+s \d+ns"$/);
+  });
 });

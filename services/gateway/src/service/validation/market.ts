@@ -5,6 +5,7 @@ import type {
   ResolveContractRequest,
   SearchUniverseRequest,
   StreamQuotesRequest,
+  WatchPacingStatsRequest,
 } from "@spreadops/api";
 import { BarSize, HistorySpanUnit, OptionRight, SecType, WhatToShow } from "@spreadops/api";
 import { invalidArgument } from "@spreadops/runtime";
@@ -34,6 +35,12 @@ export const MAX_SCAN_RESULTS = 50;
 export const MAX_WAIT_MS = 10 * 60_000;
 /** DTE beyond this has no listed options (LEAPS reach ~3 years). */
 export const MAX_DTE = 1500;
+/** WatchPacingStats interval when unset. */
+export const DEFAULT_PACING_INTERVAL_MS = 1000;
+/** Shortest WatchPacingStats interval: faster than 4/s is polling in disguise (one timer per stream). */
+export const MIN_PACING_INTERVAL_MS = 250;
+/** Longest WatchPacingStats interval. */
+export const MAX_PACING_INTERVAL_MS = 60_000;
 
 const INT32_MAX = 2_147_483_647;
 const UNDERLYING_TYPES = [SecType.UNSPECIFIED, SecType.STOCK, SecType.INDEX];
@@ -144,4 +151,9 @@ export function validateGetHistoricalBars(request: GetHistoricalBarsRequest): vo
   requireEnum(span.unit, SPAN_UNITS, "span.unit", "a HistorySpanUnit other than UNSPECIFIED");
   requireEnum(request.barSize, BAR_SIZES, "bar_size", "a BarSize other than UNSPECIFIED");
   requireEnum(request.whatToShow, WHAT_TO_SHOW, "what_to_show", "a WhatToShow other than UNSPECIFIED");
+}
+
+/** WatchPacingStats: an interval from 250 ms to 1 min, when set. */
+export function validateWatchPacingStats(request: WatchPacingStatsRequest): void {
+  checkDuration(request.interval, "interval", MAX_PACING_INTERVAL_MS, MIN_PACING_INTERVAL_MS);
 }
