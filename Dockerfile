@@ -1,13 +1,16 @@
 # syntax=docker/dockerfile:1
 #
 # The one SpreadOps image: every service is a sub-command of the `spreadops` CLI
+# (gateway, scanner, strategy, execution, controller, console, sim, all)
 #   docker run --rm spreadops:dev gateway --help
 #   docker run --rm -p 8090:8090 spreadops:dev all --host 0.0.0.0   # the all-in-one + simulator
+#   docker run --rm spreadops:dev console --help                     # the web console (port 8085)
 # Build:  docker build -t spreadops:dev .
 #         (--build-arg VERSION=… REVISION=$(git rev-parse HEAD) CREATED=$(date -u +%FT%TZ) for the labels)
 #
 # Stages: manifests (package.json files only, so dependency layers stay cached while only code
-# changes) -> build (npm ci + tsc) and prod-deps (npm ci --omit=dev) -> runtime (Node 22 LTS slim,
+# changes) -> build (npm ci + tsc, and esbuild bundles the console's web app into
+# services/console/dist/web) and prod-deps (npm ci --omit=dev) -> runtime (Node 22 LTS slim,
 # tini as PID 1, uid 10001, nothing writable outside /tmp).
 
 # Pin by digest in releases (e.g. node:22-bookworm-slim@sha256:…; Renovate/Dependabot keep it fresh).
@@ -28,20 +31,25 @@ FROM ${NODE_IMAGE} AS build
 WORKDIR /src
 COPY --from=manifests /out/ ./
 # --ignore-scripts: no dependency needs an install script to build (only @bufbuild/buf has one,
-# and the generated code is committed).
+# and the generated code is committed; esbuild's binary comes from its optional platform package).
 RUN --mount=type=cache,target=/root/.npm \
     npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.base.json tsconfig.json ./
 COPY packages/ packages/
 COPY services/ services/
 # A dist/ in the build context (a developer's local build, synced by Tilt) is never trusted:
-# compile from the sources, then drop tests, test helpers and type declarations.
+# compile from the sources (`npm run build`: tsc -b, then the console's web bundle), then drop
+# tests, test helpers and type declarations. Every dist/ is copied, so the console's web app
+# (services/console/dist/web: index.html, app.js, app.css and their .map files) comes along; the
+# declarations of the web project (services/console/dist/web-types) do not.
 RUN rm -rf packages/*/dist services/*/dist \
  && npm run build \
+ && test -f services/console/dist/web/index.html -a -f services/console/dist/web/app.js \
  && mkdir -p /out \
  && for dir in packages/* services/*; do \
       if [ "$dir" != "packages/deploy" ] && [ -d "$dir/dist" ]; then mkdir -p "/out/$dir" && cp -R "$dir/dist" "/out/$dir/dist"; fi; \
     done \
+ && rm -rf /out/services/console/dist/web-types \
  && find /out -type d -name testing -prune -exec rm -rf {} + \
  && find /out -type f \( -name '*.test.js' -o -name '*.test.js.map' -o -name '*.test-cluster.js' -o -name '*.test-cluster.js.map' \
       -o -name '*.d.ts' -o -name '*.d.ts.map' -o -name '*.tsbuildinfo' \) -delete
@@ -62,7 +70,7 @@ ARG CREATED=unknown
 # 10001 so live_update can sync compiled JS into a running container.
 ARG APP_OWNER=0
 LABEL org.opencontainers.image.title="spreadops" \
-      org.opencontainers.image.description="SpreadOps: vertical option spreads on Interactive Brokers, Kubernetes-native. One CLI: spreadops gateway|scanner|strategy|execution|controller|sim|all." \
+      org.opencontainers.image.description="SpreadOps: vertical option spreads on Interactive Brokers, Kubernetes-native. One CLI: spreadops gateway|scanner|strategy|execution|controller|console|sim|all." \
       org.opencontainers.image.version="${VERSION}" \
       org.opencontainers.image.revision="${REVISION}" \
       org.opencontainers.image.created="${CREATED}" \
@@ -97,7 +105,8 @@ ENV NODE_ENV=production \
     SPREADOPS_ALL_DATA_DIR=/tmp/spreadops
 
 USER 10001:10001
-# Every service serves RPCs, /metrics, /healthz and /readyz on its --port (8080 in the chart).
-EXPOSE 8080
+# Every service serves RPCs, /metrics, /healthz and /readyz on its --port (8080 in the chart;
+# the console 8085).
+EXPOSE 8080 8085
 ENTRYPOINT ["tini", "--", "node", "/app/services/cli/dist/main.js"]
 CMD ["--help"]

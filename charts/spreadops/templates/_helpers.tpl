@@ -9,8 +9,8 @@ Helpers that concern the whole release take the root context:
   {{ include "spreadops.chart" $ }}         "<chart>-<version>" for helm.sh/chart
 
 Helpers that concern ONE component take a dict with the root context and the
-component name (one of: gateway, scanner, strategy, execution, controller, sim,
-or any other short name such as "dashboards" / "monitoring" for shared objects):
+component name (one of: gateway, scanner, strategy, execution, controller, console,
+sim, or any other short name such as "dashboards" / "monitoring" for shared objects):
 
   {{ include "spreadops.componentName"  (dict "context" $ "component" "gateway") }}
       -> "<fullname>-gateway"   (object names: Deployment, Service, SA, ...)
@@ -103,6 +103,16 @@ app.kubernetes.io/part-of: spreadops
 {{- default (include "spreadops.componentName" (dict "context" . "component" "gateway")) .Values.gateway.leaseName -}}
 {{- end -}}
 
+{{/* The Secret holding the console's token (key `token`): console.existingSecret, else the chart's own. Root context. */}}
+{{- define "spreadops.consoleTokenSecret" -}}
+{{- default (printf "%s-token" (include "spreadops.componentName" (dict "context" . "component" "console"))) .Values.console.existingSecret -}}
+{{- end -}}
+
+{{/* The namespace whose Strategies and Trades the console shows: console.namespace, else the release's. Root context. */}}
+{{- define "spreadops.consoleNamespace" -}}
+{{- default .Release.Namespace .Values.console.namespace -}}
+{{- end -}}
+
 {{/* The controller's Lease name. Root context. */}}
 {{- define "spreadops.controllerLeaseName" -}}
 {{- default (include "spreadops.componentName" (dict "context" . "component" "controller")) .Values.controller.leaseName -}}
@@ -137,13 +147,22 @@ Included once by every workload template (the output is empty).
 {{- if and (not $tws.existingSecret) (or $tws.existingSecretKeys.host $tws.existingSecretKeys.port $tws.existingSecretKeys.clientId) -}}
 {{- fail "tws.existingSecretKeys are read from tws.existingSecret: name the Secret too" -}}
 {{- end -}}
+{{- $console := .Values.console -}}
+{{- if $console.enabled -}}
+{{- if and $console.ingress.enabled (not $console.ingress.host) -}}
+{{- fail "console.ingress.enabled needs console.ingress.host (the host name the Ingress serves the console on)" -}}
+{{- end -}}
+{{- if and $console.namespace (ne $console.namespace .Release.Namespace) (not .Values.controller.watchAllNamespaces) -}}
+{{- fail "console.namespace outside the release namespace needs controller.watchAllNamespaces=true (the console's RBAC follows the controller's scope)" -}}
+{{- end -}}
+{{- end -}}
 {{- end -}}
 
 {{/* Pod-level settings shared by every Deployment: SA, security context, scheduling. (dict "context" $ "component" "x") */}}
 {{- define "spreadops.podCommon" -}}
 {{- $ctx := .context -}}
 serviceAccountName: {{ include "spreadops.serviceAccountName" . }}
-automountServiceAccountToken: {{ has .component (list "gateway" "controller") }}
+automountServiceAccountToken: {{ has .component (list "gateway" "controller" "console") }}
 enableServiceLinks: false
 securityContext:
   {{- toYaml $ctx.Values.podSecurityContext | nindent 2 }}
@@ -234,14 +253,15 @@ readinessProbe:
 {{- end -}}
 
 {{/*
-Environment every service shares: port 8080, log level/format, the OTLP endpoint, and for the
-services that judge dates and trading windows ("clockOffset" true) the clock offset.
-(dict "context" $ "prefix" "SPREADOPS_GATEWAY" "portVar" "PORT" "clockOffset" true)
+Environment every service shares: its port (8080 unless "port" says otherwise), log level/format,
+the OTLP endpoint, and for the services that judge dates and trading windows ("clockOffset" true)
+the clock offset.
+(dict "context" $ "prefix" "SPREADOPS_GATEWAY" "portVar" "PORT" "port" 8080 "clockOffset" true)
 */}}
 {{- define "spreadops.commonEnv" -}}
 {{- $ctx := .context -}}
 - name: {{ .prefix }}_{{ default "PORT" .portVar }}
-  value: "8080"
+  value: {{ default 8080 .port | toString | quote }}
 - name: {{ .prefix }}_LOG_LEVEL
   value: {{ $ctx.Values.log.level | quote }}
 - name: {{ .prefix }}_LOG_FORMAT
@@ -256,7 +276,7 @@ services that judge dates and trading windows ("clockOffset" true) the clock off
 {{- end }}
 {{- end -}}
 
-{{/* Service of one component: port `http` 8080 (+ extra ports). (dict "context" $ "component" "x" "service" .Values.x.service) */}}
+{{/* Service of one component: port `http`, 8080 unless "port" says otherwise. (dict "context" $ "component" "x" "service" .Values.x.service "port" 8080) */}}
 {{- define "spreadops.service" -}}
 apiVersion: v1
 kind: Service
@@ -271,7 +291,7 @@ spec:
     {{- include "spreadops.selectorLabels" . | nindent 4 }}
   ports:
     - name: http
-      port: 8080
+      port: {{ default 8080 .port }}
       targetPort: http
       protocol: TCP
       {{- if and (eq .service.type "NodePort") .service.nodePort }}

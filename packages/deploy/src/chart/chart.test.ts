@@ -1,6 +1,7 @@
 // The chart rendered for every install scenario (charts/spreadops/ci/*-values.yaml): kinds,
 // labels, selectors against pod labels, probes, resources, security contexts, RBAC scope,
-// the TWS/live wiring and who may reach whom through the NetworkPolicies.
+// the TWS/live wiring, the console's token and Ingress, and who may reach whom through the
+// NetworkPolicies.
 import { beforeAll, describe, expect, it } from "vitest";
 import { renderChart, type KubeObject } from "../helm.js";
 import {
@@ -11,10 +12,21 @@ import {
 const RELEASE = "spreadops";
 const ALL_SCENARIOS = scenarios();
 const SERVICES = ["gateway", "scanner", "strategy", "execution", "controller"] as const;
+/** Where the console mounts its token Secret, and the file SPREADOPS_CONSOLE_TOKEN_FILE names. */
+const TOKEN_DIR = "/etc/spreadops/console";
 
-/** The component pods that run in a scenario. */
+/** The component pods that run in a scenario (the console and the simulator are optional). */
 function componentsOf(scenario: Scenario): string[] {
-  return valueAt(scenario.values, "sim.enabled") === true ? [...SERVICES, "sim"] : [...SERVICES];
+  return [
+    ...SERVICES,
+    ...(valueAt(scenario.values, "console.enabled") === true ? ["console"] : []),
+    ...(valueAt(scenario.values, "sim.enabled") === true ? ["sim"] : []),
+  ];
+}
+
+/** The port named `http` of a component's container and Service: the console's 8085, else 8080. */
+function httpPort(component: string): number {
+  return component === "console" ? 8085 : 8080;
 }
 
 function fullname(scenario: Scenario): string {
@@ -63,12 +75,12 @@ describe.each(ALL_SCENARIOS.map((scenario) => [scenario.name, scenario] as const
       const service = byComponent(objects, "Service", component);
       expect(service.metadata.name).toBe(`${base}-${component}`);
       const ports = arrayAt(service, "spec.ports").filter(isRecord);
-      expect(ports.find((port) => port["name"] === "http")).toMatchObject({ port: 8080, targetPort: "http" });
+      expect(ports.find((port) => port["name"] === "http"), component).toMatchObject({ port: httpPort(component), targetPort: "http" });
       expect(byComponent(objects, "ServiceAccount", component).metadata.name).toBe(`${base}-${component}`);
     }
     expect(ofKind(objects, "Deployment")).toHaveLength(components.length);
-    if (valueAt(scenario.values, "sim.enabled") !== true) {
-      expect(objects.filter((object) => componentOf(object) === "sim")).toEqual([]);
+    for (const absent of ["sim", "console"].filter((component) => !components.includes(component))) {
+      expect(objects.filter((object) => componentOf(object) === absent).map((object) => `${object.kind}/${object.metadata.name}`)).toEqual([]);
     }
     for (const object of objects) {
       if (!["ClusterRole", "ClusterRoleBinding"].includes(object.kind) && object.kind !== "ConfigMap") {
@@ -179,7 +191,7 @@ describe.each(ALL_SCENARIOS.map((scenario) => [scenario.name, scenario] as const
         expect(container["readinessProbe"], what).toMatchObject({ httpGet: { path: "/readyz", port: "http" } });
         expect(container["startupProbe"], what).toMatchObject({ httpGet: { path: "/healthz", port: "http" } });
         const ports = arrayAt(container, "ports").filter(isRecord);
-        expect(ports.find((port) => port["name"] === "http"), what).toMatchObject({ containerPort: 8080 });
+        expect(ports.find((port) => port["name"] === "http"), what).toMatchObject({ containerPort: httpPort(componentOf(pod.owner)) });
       }
     }
   });
@@ -208,7 +220,9 @@ describe.each(ALL_SCENARIOS.map((scenario) => [scenario.name, scenario] as const
       const volumes = arrayAt(pod.spec, "volumes").filter(isRecord);
       const tmp = volumes.find((volume) => volume["name"] === "tmp");
       expect(tmp, what).toMatchObject({ emptyDir: {} });
-      expect(volumes.filter((volume) => !isRecord(volume["emptyDir"])), `${what}: only emptyDir volumes`).toEqual([]);
+      // Only emptyDirs, and for the console its token Secret (checked in the console's own test).
+      const others = volumes.filter((volume) => !isRecord(volume["emptyDir"]));
+      expect(others.map((volume) => volume["name"]), `${what}: only emptyDir volumes`).toEqual(componentOf(pod.owner) === "console" ? ["console-token"] : []);
       expect(pod.spec["hostNetwork"] ?? false).toBe(false);
       expect(pod.spec["hostPID"] ?? false).toBe(false);
       for (const container of containersOf(pod.spec)) {
@@ -228,33 +242,38 @@ describe.each(ALL_SCENARIOS.map((scenario) => [scenario.name, scenario] as const
     }
   });
 
-  it("mounts a service account token only into the gateway and the controller", () => {
+  it("mounts a service account token only into the gateway, the controller and the console", () => {
     for (const pod of pods) {
       const component = componentOf(pod.owner);
       const token = pod.spec["automountServiceAccountToken"];
-      expect(token, `${component} automountServiceAccountToken`).toBe(component === "gateway" || component === "controller");
+      expect(token, `${component} automountServiceAccountToken`).toBe(["gateway", "controller", "console"].includes(component));
       if (pod.owner.kind === "Deployment") expect(pod.spec["serviceAccountName"]).toBe(`${base}-${component}`);
     }
     for (const account of ofKind(objects, "ServiceAccount")) expect(account["automountServiceAccountToken"]).toBe(false);
   });
 
-  it("grants least privilege: the gateway only its Lease, the controller only its CRDs, Events and Lease", () => {
+  it("grants least privilege: the gateway only its Lease, the controller only its CRDs, Events and Lease, the console only Strategies, Trades and Events", () => {
     const roles = [...ofKind(objects, "Role"), ...ofKind(objects, "ClusterRole")];
     const bindings = [...ofKind(objects, "RoleBinding"), ...ofKind(objects, "ClusterRoleBinding")];
     const watchAll = valueAt(scenario.values, "controller.watchAllNamespaces") === true;
-    expect(ofKind(objects, "ClusterRole").map(componentOf)).toEqual(watchAll ? ["controller"] : []);
-    expect(ofKind(objects, "ClusterRoleBinding").map(componentOf)).toEqual(watchAll ? ["controller"] : []);
+    // The console's scope mirrors the controller's: a Role in the release namespace, or a ClusterRole.
+    const clusterWide = watchAll ? ["controller", ...(components.includes("console") ? ["console"] : [])].sort() : [];
+    expect(ofKind(objects, "ClusterRole").map(componentOf).sort()).toEqual(clusterWide);
+    expect(ofKind(objects, "ClusterRoleBinding").map(componentOf).sort()).toEqual(clusterWide);
+    expect(roles.filter((role) => componentOf(role) === "console").map((role) => role.kind)).toEqual(
+      components.includes("console") ? [watchAll ? "ClusterRole" : "Role"] : []);
     const leaseName = (component: string): string | undefined =>
       envValue(mainContainer(objects, component), `SPREADOPS_${component.toUpperCase()}_LEASE_NAME`);
 
     const allowedRules: Record<string, (rule: Record<string, unknown>) => boolean> = {
       gateway: (rule) => isLeaseRule(rule, leaseName("gateway")),
       controller: (rule) => isLeaseRule(rule, leaseName("controller")) || isCrdRule(rule) || isEventRule(rule),
+      console: isConsoleRule,
     };
     for (const role of roles) {
       const component = componentOf(role);
       const allowed = allowedRules[component];
-      expect(allowed, `${role.kind}/${role.metadata.name} belongs to gateway or controller`).toBeDefined();
+      expect(allowed, `${role.kind}/${role.metadata.name} belongs to gateway, controller or console`).toBeDefined();
       const rules = arrayAt(role, "rules").filter(isRecord);
       expect(rules.length).toBeGreaterThan(0);
       for (const rule of rules) {
@@ -281,6 +300,26 @@ describe.each(ALL_SCENARIOS.map((scenario) => [scenario.name, scenario] as const
       const leaseRules = roles.filter((role) => componentOf(role) === component).flatMap((role) => arrayAt(role, "rules").filter(isRecord)).filter((rule) => arrayAt(rule, "resources").includes("leases"));
       const verbs = new Set(leaseRules.flatMap((rule) => arrayAt(rule, "verbs")));
       expect([...verbs].sort(), component).toEqual(["create", "get", "update"]);
+    }
+    // The console can do its job, and not one thing more: no status (it cannot fake a fill), no
+    // finalizers, no delete, no Trades of its own making, nothing outside its CRDs and Events.
+    if (components.includes("console")) {
+      const consoleRules = roles.filter((role) => componentOf(role) === "console").flatMap((role) => arrayAt(role, "rules").filter(isRecord));
+      const consoleCan = (group: string, resource: string, verb: string): boolean =>
+        consoleRules.some((rule) => arrayAt(rule, "apiGroups").includes(group) && arrayAt(rule, "resources").includes(resource) &&
+          (arrayAt(rule, "verbs").includes(verb) || arrayAt(rule, "verbs").includes("*")));
+      const granted = (group: string, resource: string): string[] =>
+        ["get", "list", "watch", "create", "update", "patch", "delete", "deletecollection"].filter((verb) => consoleCan(group, resource, verb));
+      expect(granted("trading.spreadops.dev", "strategies")).toEqual(["get", "list", "watch", "create", "update", "patch"]);
+      expect(granted("trading.spreadops.dev", "trades")).toEqual(["get", "list", "watch", "patch"]);
+      expect(granted("", "events")).toEqual(["list", "create", "patch"]);
+      for (const resource of ["trades/status", "strategies/status", "trades/finalizers", "strategies/finalizers"]) {
+        expect(granted("trading.spreadops.dev", resource), `console ${resource}`).toEqual([]);
+      }
+      for (const [group, resource] of [["", "pods"], ["", "secrets"], ["", "configmaps"], ["", "pods/exec"], ["coordination.k8s.io", "leases"]] as const) {
+        expect(granted(group, resource), `console ${resource}`).toEqual([]);
+      }
+      expect(consoleRules.flatMap((rule) => [...arrayAt(rule, "apiGroups"), ...arrayAt(rule, "resources"), ...arrayAt(rule, "verbs")])).not.toContain("*");
     }
     // Every binding binds its own component's role to its own component's ServiceAccount.
     expect(bindings.length).toBe(roles.length);
@@ -322,7 +361,88 @@ describe.each(ALL_SCENARIOS.map((scenario) => [scenario.name, scenario] as const
     expect(envValue(execution, "SPREADOPS_EXECUTION_KILL_SWITCH")).toBe(String(valueAt(scenario.values, "execution.killSwitch")));
   });
 
+  it("gives the console its token as a file from a Secret (never an env var), its Ingress and allowed origins", () => {
+    if (!components.includes("console")) {
+      expect(ofKind(objects, "Secret")).toEqual([]);
+      expect(ofKind(objects, "Ingress")).toEqual([]);
+      return;
+    }
+    const deployment = byComponent(objects, "Deployment", "console");
+    const container = mainContainer(objects, "console");
+    const existing = valueAt(scenario.values, "console.existingSecret");
+    const secretName = typeof existing === "string" && existing !== "" ? existing : `${base}-console-token`;
+
+    // The Secret volume, mounted read-only, named by SPREADOPS_CONSOLE_TOKEN_FILE.
+    const volume = arrayAt(deployment, "spec.template.spec.volumes").filter(isRecord).find((v) => v["name"] === "console-token");
+    expect(volume).toEqual({ name: "console-token", secret: { secretName, defaultMode: 0o440, items: [{ key: "token", path: "token" }] } });
+    expect(arrayAt(container, "volumeMounts")).toContainEqual({ name: "console-token", mountPath: TOKEN_DIR, readOnly: true });
+    expect(envValue(container, "SPREADOPS_CONSOLE_TOKEN_FILE")).toBe(`${TOKEN_DIR}/token`);
+
+    // The token itself never travels in an env var: not as a value, not from the Secret.
+    const env = envOf(container);
+    expect(env.map((entry) => entry.name)).not.toContain("SPREADOPS_CONSOLE_TOKEN");
+    expect(env.filter((entry) => entry.valueFrom !== undefined).map((entry) => entry.name)).toEqual([]);
+
+    // The chart's own Secret: a random 32-character token (kept across upgrades by `lookup`,
+    // which `helm template` cannot show), or none when the user brings theirs.
+    const secrets = ofKind(objects, "Secret");
+    if (secretName === existing) {
+      expect(secrets).toEqual([]);
+    } else {
+      expect(secrets.map((secret) => secret.metadata.name)).toEqual([secretName]);
+      const secret = secrets[0]!;
+      expect(secret["type"]).toBe("Opaque");
+      expect(Object.keys(recordAt(secret, "data"))).toEqual(["token"]);
+      const encoded = String(recordAt(secret, "data")["token"]);
+      const token = Buffer.from(encoded, "base64").toString("utf8");
+      expect(token).toMatch(/^[A-Za-z0-9]{32}$/);
+      for (const object of objects.filter((o) => o !== secret)) {
+        const text = JSON.stringify(object);
+        expect(text.includes(token) || text.includes(encoded), `${object.kind}/${object.metadata.name} carries the token`).toBe(false);
+      }
+    }
+
+    // The Ingress, when asked, routes its host to the console's port http; its origin may mutate.
+    const ingresses = ofKind(objects, "Ingress");
+    const host = valueAt(scenario.values, "console.ingress.host");
+    const tlsSecret = valueAt(scenario.values, "console.ingress.tls.secretName");
+    const origins: string[] = [];
+    const extra = valueAt(scenario.values, "console.allowedOrigins");
+    if (typeof extra === "string" && extra !== "") origins.push(extra);
+    if (valueAt(scenario.values, "console.ingress.enabled") === true) {
+      expect(ingresses.map((ingress) => [ingress.apiVersion, componentOf(ingress)])).toEqual([["networking.k8s.io/v1", "console"]]);
+      const spec = recordAt(ingresses[0], "spec");
+      const className = valueAt(scenario.values, "console.ingress.className");
+      expect(spec["ingressClassName"]).toBe(className === "" ? undefined : className);
+      expect(spec["rules"]).toEqual([{
+        host,
+        http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: `${base}-console`, port: { name: "http" } } } }] },
+      }]);
+      expect(spec["tls"]).toEqual(tlsSecret === "" ? undefined : [{ hosts: [host], secretName: tlsSecret }]);
+      expect(ingresses[0]!.metadata.annotations ?? {}).toEqual(valueAt(scenario.values, "console.ingress.annotations"));
+      origins.push(`${tlsSecret === "" ? "http" : "https"}://${String(host)}`);
+    } else {
+      expect(ingresses).toEqual([]);
+    }
+    expect(envValue(container, "SPREADOPS_CONSOLE_ALLOWED_ORIGINS")).toBe(origins.length > 0 ? origins.join(",") : undefined);
+
+    // No PDB or autoscaler: one stateless replica by default, like strategy and execution.
+    expect(recordAt(deployment, "spec")["replicas"]).toBe(valueAt(scenario.values, "console.replicas"));
+    expect([...ofKind(objects, "PodDisruptionBudget"), ...ofKind(objects, "HorizontalPodAutoscaler")].map(componentOf)).not.toContain("console");
+    expect(arrayAt(byComponent(objects, "Service", "console"), "spec.ports")).toEqual([expect.objectContaining({ name: "http", port: 8085 })]);
+    expect(recordAt(byComponent(objects, "Service", "console"), "spec")["type"]).toBe(valueAt(scenario.values, "console.service.type"));
+  });
+
   it("points every *_URL at a rendered Service's port 8080 and the OTLP endpoint at otel.endpoint", () => {
+    if (components.includes("console")) {
+      const consoleContainer = mainContainer(objects, "console");
+      const shown = valueAt(scenario.values, "console.namespace");
+      expect(envValue(consoleContainer, "SPREADOPS_CONSOLE_PORT")).toBe("8085");
+      expect(envValue(consoleContainer, "SPREADOPS_CONSOLE_NAMESPACE")).toBe(typeof shown === "string" && shown !== "" ? shown : RELEASE);
+      for (const callee of ["gateway", "strategy", "execution"]) {
+        expect(envValue(consoleContainer, `SPREADOPS_CONSOLE_${callee.toUpperCase()}_URL`)).toBe(`http://${base}-${callee}:8080`);
+      }
+    }
     const services = new Set(ofKind(objects, "Service").map((service) => service.metadata.name));
     const endpoint = valueAt(scenario.values, "otel.endpoint");
     for (const component of components) {
@@ -358,7 +478,7 @@ describe.each(ALL_SCENARIOS.map((scenario) => [scenario.name, scenario] as const
       for (const to of components) {
         if (to === from) continue;
         const toPod = pods.find((pod) => componentOf(pod.owner) === to)!;
-        for (const port of [8080, 7497]) {
+        for (const port of [8080, 7497, 8085]) {
           if (allowed(policies, fromPod!.labels, toPod.labels, port)) reach.add(`${from}->${to}:${String(port)}`);
         }
       }
@@ -369,11 +489,14 @@ describe.each(ALL_SCENARIOS.map((scenario) => [scenario.name, scenario] as const
       "scanner->gateway:8080", "execution->gateway:8080",
     ]);
     if (components.includes("sim")) expected.add("gateway->sim:7497");
-    if (sources.includes("test")) for (const to of components) expected.add(`test->${to}:8080`);
+    // The console calls gateway, strategy and execution (never the scanner, the controller or the
+    // simulator); no component calls the console (it is the UI, reached from outside the release).
+    if (components.includes("console")) for (const to of ["gateway", "strategy", "execution"]) expected.add(`console->${to}:8080`);
+    if (sources.includes("test")) for (const to of components) expected.add(`test->${to}:${String(httpPort(to))}`);
     expect([...reach].sort()).toEqual([...expected].sort());
 
-    // Egress beyond the release: DNS for all but the simulator; the API server for gateway and
-    // controller only; TWS for the gateway only.
+    // Egress beyond the release: DNS for all but the simulator; the API server for gateway,
+    // controller and console only; TWS for the gateway only.
     for (const component of components) {
       const policy = byComponent(objects, "NetworkPolicy", component);
       expect(arrayAt(policy, "spec.policyTypes")).toEqual(["Ingress", "Egress"]);
@@ -383,7 +506,7 @@ describe.each(ALL_SCENARIOS.map((scenario) => [scenario.name, scenario] as const
       const ipBlocks = egress.filter((rule) => arrayAt(rule, "to").some((peer) => isRecord(peer) && isRecord(peer["ipBlock"])));
       const apiPorts = (valueAt(scenario.values, "networkPolicy.apiServer.ports") as number[]);
       const apiRules = ipBlocks.filter((rule) => arrayAt(rule, "ports").filter(isRecord).every((port) => apiPorts.includes(Number(port["port"]))));
-      expect(apiRules.length > 0, `${component} API server`).toBe(component === "gateway" || component === "controller");
+      expect(apiRules.length > 0, `${component} API server`).toBe(["gateway", "controller", "console"].includes(component));
       const unbounded = egress.filter((rule) => !("to" in rule));
       if (component === "gateway" && unbounded.length > 0) {
         // Only a TWS host name with no peers: the TWS port, to anywhere.
@@ -411,7 +534,20 @@ describe.each(ALL_SCENARIOS.map((scenario) => [scenario.name, scenario] as const
         namespaceSelector: valueAt(scenario.values, "networkPolicy.metrics.namespaceSelector"),
         podSelector: valueAt(scenario.values, "networkPolicy.metrics.podSelector"),
       });
-      expect(arrayAt(metrics, "ports")).toEqual([{ protocol: "TCP", port: 8080 }]);
+      expect(arrayAt(metrics, "ports")).toEqual([{ protocol: "TCP", port: httpPort(component) }]);
+    }
+    // The console is the UI: every pod in the cluster (an ingress controller) reaches its port
+    // 8085; a NodePort/LoadBalancer Service brings outside sources, so then anything may.
+    if (components.includes("console")) {
+      const ingress = arrayAt(byComponent(objects, "NetworkPolicy", "console"), "spec.ingress").filter(isRecord);
+      const ports = [{ protocol: "TCP", port: 8085 }];
+      expect(ingress.filter((rule) => !arrayAt(rule, "ports").every((port) => isRecord(port) && port["port"] === 8085))).toEqual([]);
+      const open = valueAt(scenario.values, "console.service.type") !== "ClusterIP";
+      expect(ingress).toContainEqual(open ? { ports } : { from: [{ namespaceSelector: {} }], ports });
+    } else {
+      for (const policy of policies) {
+        expect(JSON.stringify(policy.spec), `${policy.metadata.name} names no console`).not.toContain('"console"');
+      }
     }
   });
 
@@ -449,6 +585,19 @@ function isCrdRule(rule: Record<string, unknown>): boolean {
 function isEventRule(rule: Record<string, unknown>): boolean {
   return arrayAt(rule, "apiGroups").join() === "" && arrayAt(rule, "resources").join() === "events" &&
     arrayAt(rule, "verbs").every((verb) => verb === "create" || verb === "get" || verb === "patch");
+}
+
+/** The console's rules: Strategies (no delete), Trades (read and patch the spec), Events; never a subresource. */
+function isConsoleRule(rule: Record<string, unknown>): boolean {
+  const group = arrayAt(rule, "apiGroups").join();
+  const resources = arrayAt(rule, "resources").join();
+  const verbs = arrayAt(rule, "verbs");
+  const only = (allowed: readonly string[]): boolean => verbs.length > 0 && verbs.every((verb) => typeof verb === "string" && allowed.includes(verb));
+  if (arrayAt(rule, "resourceNames").length > 0) return false;
+  if (group === "trading.spreadops.dev" && resources === "strategies") return only(["get", "list", "watch", "create", "update", "patch"]);
+  if (group === "trading.spreadops.dev" && resources === "trades") return only(["get", "list", "watch", "patch"]);
+  if (group === "" && resources === "events") return only(["create", "patch", "list"]);
+  return false;
 }
 
 /** Does one NetworkPolicy peer list admit a pod with these labels (same namespace, no namespaceSelector)? */
@@ -489,6 +638,12 @@ describe("install scenarios", () => {
     expect(names).toEqual(expect.arrayContaining([
       "default-values.yaml", "sim-disabled-values.yaml", "existing-secret-values.yaml", "live-values.yaml",
       "monitoring-values.yaml", "all-namespaces-values.yaml", "minimal-resources-values.yaml", "kind-values.yaml",
+      "console-disabled-values.yaml", "console-ingress-values.yaml",
     ]));
+    // The console: on by default, off, with the chart's token or the user's Secret, behind an Ingress.
+    const consoleValues = (path: string): unknown[] => ALL_SCENARIOS.map((scenario) => valueAt(scenario.values, `console.${path}`));
+    expect(consoleValues("enabled")).toEqual(expect.arrayContaining([true, false]));
+    expect(consoleValues("existingSecret")).toEqual(expect.arrayContaining(["", expect.stringMatching(/./)]));
+    expect(consoleValues("ingress.enabled")).toContain(true);
   });
 });

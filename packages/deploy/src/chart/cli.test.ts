@@ -1,10 +1,11 @@
 // Every container the chart runs names a real `spreadops` sub-command, and every environment
 // variable the chart sets is one that sub-command's --help lists, with a value of the form the
-// help expects (no invented flags, no typos, no `--log-format yaml`).
+// help expects (no invented flags, no typos, no `--log-format yaml`); options the help marks
+// secret (the console's token) never get a literal value.
 import { beforeAll, describe, expect, it } from "vitest";
 import { renderChart, type KubeObject } from "../helm.js";
 import {
-  SERVICE_COMMANDS, commandHelp, componentOf, containersOf, envOf, podSpecs, scenarios, topLevelCommands, type CommandHelp,
+  SERVICE_COMMANDS, commandHelp, componentOf, containersOf, envOf, parseHelp, podSpecs, scenarios, topLevelCommands, type CommandHelp,
 } from "./scenarios.js";
 
 const helps = new Map<string, CommandHelp>();
@@ -32,6 +33,35 @@ describe("the CLI the chart runs", () => {
       expect(commands.has(command), command).toBe(true);
       expect(helps.get(command)?.envVars.size ?? 0, command).toBeGreaterThan(5);
     }
+  });
+
+  it("has the console's token secret and a token file it can read instead", () => {
+    const help = helps.get("console");
+    expect(help?.secrets).toEqual(new Set(["SPREADOPS_CONSOLE_TOKEN"]));
+    for (const name of ["SPREADOPS_CONSOLE_PORT", "SPREADOPS_CONSOLE_TOKEN_FILE", "SPREADOPS_CONSOLE_NAMESPACE", "SPREADOPS_CONSOLE_GATEWAY_URL",
+      "SPREADOPS_CONSOLE_STRATEGY_URL", "SPREADOPS_CONSOLE_EXECUTION_URL", "SPREADOPS_CONSOLE_ALLOWED_ORIGINS", "SPREADOPS_CONSOLE_CLOCK_OFFSET"]) {
+      expect(help?.envVars.has(name), name).toBe(true);
+    }
+  });
+
+  it("reads env vars, forms and the secret mark from a help text", () => {
+    const help = parseHelp("x", [
+      "Options:",
+      "",
+      "  --port <int>                           env X_PORT",
+      "      Port.",
+      "      default: 8085; expects an integer from 0 to 65535",
+      "  --token <string>                       env X_TOKEN",
+      "      Token; not a secret in this sentence.",
+      "      default: none; secret",
+      "  --[no-]color                           env X_COLOR",
+      "      default: true",
+      "  -h, --help",
+      "      Show this help and exit.",
+    ].join("\n"));
+    expect([...help.envVars]).toEqual(["X_PORT", "X_TOKEN", "X_COLOR"]);
+    expect(Object.fromEntries(help.forms)).toEqual({ X_PORT: "int", X_TOKEN: "string", X_COLOR: "boolean" });
+    expect([...help.secrets]).toEqual(["X_TOKEN"]);
   });
 
   it("checks forms the way the help prints them", () => {
@@ -86,6 +116,10 @@ describe.each(scenarios().map((scenario) => [scenario.name, scenario] as const))
           } else {
             // Standard variables the help names in its text (OTEL_EXPORTER_OTLP_ENDPOINT, POD_NAMESPACE).
             expect(new RegExp(`\\b${entry.name}\\b`).test(help!.text), `${what} is not mentioned by spreadops ${subcommand} --help`).toBe(true);
+          }
+          if (help!.secrets.has(entry.name)) {
+            expect(entry.value, `${what} is secret: mount it (a file option) or use a secretKeyRef, never a literal value`).toBeUndefined();
+            expect(entry.valueFrom?.["secretKeyRef"], `${what} is secret: only from a Secret`).toBeDefined();
           }
           const form = help!.forms.get(entry.name);
           if (form !== undefined && entry.value !== undefined) {

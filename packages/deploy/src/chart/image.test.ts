@@ -5,7 +5,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { REPO_ROOT } from "../helm.js";
+import { parse } from "yaml";
+import { CHART_DIR, REPO_ROOT } from "../helm.js";
 
 const dockerfile = readFileSync(join(REPO_ROOT, "Dockerfile"), "utf8");
 const ignore = readFileSync(join(REPO_ROOT, ".dockerignore"), "utf8")
@@ -99,6 +100,31 @@ describe("Dockerfile", () => {
     for (const dropped of ["-name testing", "'*.test.js'", "'*.d.ts'", "packages/deploy"]) expect(build).toContain(dropped);
   });
 
+  it("ships the console's web app (services/console/dist/web, source maps included) without the web project's declarations", () => {
+    const root = JSON.parse(readFileSync(join(REPO_ROOT, "package.json"), "utf8")) as { scripts?: Record<string, string> };
+    // `npm run build` bundles the web app after tsc; the build stage runs exactly that.
+    expect(root.scripts?.["build"]).toContain("node services/console/build-web.js");
+    const build = all.get("build")!;
+    const text = build.join("\n");
+    const buildRun = build.find((line) => line.startsWith("RUN ") && line.includes("npm run build"));
+    expect(buildRun).toBeDefined();
+    // Every dist/ is copied (the web bundle lives in services/console/dist/web) and checked present.
+    expect(buildRun).toContain('cp -R "$dir/dist" "/out/$dir/dist"');
+    expect(buildRun).toMatch(/test -f services\/console\/dist\/web\/index\.html -a -f services\/console\/dist\/web\/app\.js/);
+    expect(buildRun).toContain("rm -rf /out/services/console/dist/web-types");
+    // The deletions spare the bundle and its maps: only tests, declarations and build info go.
+    const patterns = [...buildRun!.matchAll(/-name '([^']+)'/g)].map((match) => match[1]);
+    expect(patterns.length).toBeGreaterThan(3);
+    for (const pattern of patterns) expect(["*.test.js", "*.test.js.map", "*.test-cluster.js", "*.test-cluster.js.map", "*.d.ts", "*.d.ts.map", "*.tsbuildinfo"]).toContain(pattern);
+    // esbuild's binary is an optional platform dependency: no install scripts needed.
+    expect(text).toContain("npm ci --ignore-scripts");
+    // The web sources are in the build context.
+    expect(ignored("services/console/web/src")).toBeUndefined();
+    expect(ignored("services/console/build-web.js")).toBeUndefined();
+    expect(dockerfile.split("\n").filter((line) => line.startsWith("#")).join("\n")).toContain("console");
+    expect(runtime[1]).toContain("EXPOSE 8080 8085");
+  });
+
   it("leaves the application read-only for the app user unless Tilt asks (APP_OWNER)", () => {
     const text = runtime[1].join("\n");
     expect(text).toContain("ARG APP_OWNER=0");
@@ -115,6 +141,10 @@ describe("kind-config.yaml and Tiltfile", () => {
     expect(kind).toContain('config_path = "/etc/containerd/certs.d"');
     expect(kind).toContain('[host."http://kind-registry:5000"]');
     for (const port of ["30090", "30300", "30800"]) expect(kind).toContain(`containerPort: ${port}`);
+    // The console's node port in the kind values is the one kind maps to the host.
+    const values = parse(readFileSync(join(CHART_DIR, "ci", "kind-values.yaml"), "utf8")) as { console?: { service?: unknown } };
+    expect(values.console?.service).toEqual({ type: "NodePort", nodePort: 30800 });
+    expect(kind).toMatch(/- containerPort: 30800\n\s+hostPort: 8000\n/);
   });
 
   it("deploy the chart with helm() and the kind values, and the example Strategy as its own resource", () => {
@@ -122,9 +152,14 @@ describe("kind-config.yaml and Tiltfile", () => {
     expect(tiltfile).toMatch(/helm\(\s*'charts\/spreadops'/);
     expect(tiltfile).toContain("charts/spreadops/ci/kind-values.yaml");
     expect(tiltfile).toContain("new_name='example-strategy'");
-    for (const component of ["sim", "gateway", "scanner", "strategy", "execution", "controller"]) {
+    for (const component of ["sim", "gateway", "scanner", "strategy", "execution", "controller", "console"]) {
       expect(tiltfile).toContain(`k8s_resource('spreadops-${component}', new_name='${component}'`);
     }
+    // The console: port-forwarded on its own port, its web app rebuilt by esbuild's watch, a token
+    // that survives Tiltfile reloads (the chart's `lookup` cannot under helm()).
+    expect(tiltfile).toMatch(/k8s_resource\('spreadops-console', new_name='console', port_forwards=\['8085:8085'\]/);
+    expect(tiltfile).toContain("node services/console/build-web.js --watch");
+    expect(tiltfile).toContain("'console.existingSecret=' + RELEASE + '-console-token'");
     expect(existsSync(join(REPO_ROOT, "k8s", "examples", "strategy-bull-put.yaml"))).toBe(true);
   });
 });

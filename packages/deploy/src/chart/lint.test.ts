@@ -46,6 +46,16 @@ describe("NOTES.txt", () => {
     expect(text).toContain("kubectl delete crd strategies.trading.spreadops.dev trades.trading.spreadops.dev");
   }, 300_000);
 
+  it("tells how to reach the console and read its token, or nothing about it when it is off", async () => {
+    const text = await notes("default-values.yaml");
+    expect(text).toContain("kubectl -n spreadops port-forward svc/spreadops-console 8085");
+    expect(text).toContain("kubectl -n spreadops get secret spreadops-console-token -o jsonpath='{.data.token}' | base64 -d");
+    const ingress = await notes("console-ingress-values.yaml");
+    expect(ingress).toContain("https://console.trading.example.com/");
+    expect(ingress).toContain("kubectl -n spreadops get secret console-auth -o jsonpath='{.data.token}' | base64 -d");
+    expect(await notes("console-disabled-values.yaml")).not.toContain("console");
+  }, 300_000);
+
   it("in live mode: says so loudly and names the TWS", async () => {
     const text = await notes("live-values.yaml");
     expect(text).toContain("*** LIVE TRADING IS ENABLED ***");

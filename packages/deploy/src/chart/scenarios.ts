@@ -172,7 +172,7 @@ export function selects(selector: Record<string, string>, labels: Record<string,
 }
 
 /** The sub-commands every container may run, and the services they are (the chart's components). */
-export const SERVICE_COMMANDS = ["gateway", "scanner", "strategy", "execution", "controller", "sim"] as const;
+export const SERVICE_COMMANDS = ["gateway", "scanner", "strategy", "execution", "controller", "console", "sim"] as const;
 export type ServiceCommand = (typeof SERVICE_COMMANDS)[number];
 
 /** What `spreadops <command> --help` says: the text, and the env var names it declares. */
@@ -183,6 +183,25 @@ export interface CommandHelp {
   readonly envVars: ReadonlySet<string>;
   /** The value form of each env var: `int`, `duration`, `a|b|c`, `boolean` (a `--[no-]` flag), … */
   readonly forms: ReadonlyMap<string, string>;
+  /** Env vars of options the help marks `secret` (`default: none; secret`): never a literal value. */
+  readonly secrets: ReadonlySet<string>;
+}
+
+/** Parses the option list of a `--help` text (see CommandHelp). */
+export function parseHelp(command: string, text: string): CommandHelp {
+  const envVars = new Set<string>();
+  const forms = new Map<string, string>();
+  const secrets = new Set<string>();
+  // One block per option: its `  --flag <form>   env NAME` line and the indented lines below it.
+  for (const block of text.split(/^(?= {2}-)/m)) {
+    const match = /^ {2}--(\[no-\])?[a-z][a-z0-9-]*(?: <([^>]+)>)?\s+env ([A-Z_][A-Z0-9_]*)\s*$/m.exec(block);
+    const name = match?.[3];
+    if (match === null || name === undefined) continue;
+    envVars.add(name);
+    forms.set(name, match[1] !== undefined ? "boolean" : (match[2] ?? "string"));
+    if (/^ {6}default: .*; secret\b/m.test(block)) secrets.add(name);
+  }
+  return { command, text, envVars, forms, secrets };
 }
 
 export const CLI_MAIN = join(REPO_ROOT, "services", "cli", "dist", "main.js");
@@ -195,15 +214,7 @@ export function commandHelp(command: string): Promise<CommandHelp> {
         reject(new Error(`spreadops ${command} --help failed (is the CLI built? npm run build): ${error.message}\n${stderr}`));
         return;
       }
-      const envVars = new Set<string>();
-      const forms = new Map<string, string>();
-      for (const match of stdout.matchAll(/^ {2}--(\[no-\])?[a-z][a-z0-9-]*(?: <([^>]+)>)?\s+env ([A-Z_][A-Z0-9_]*)\s*$/gm)) {
-        const name = match[3];
-        if (name === undefined) continue;
-        envVars.add(name);
-        forms.set(name, match[1] !== undefined ? "boolean" : (match[2] ?? "string"));
-      }
-      resolve({ command, text: stdout, envVars, forms });
+      resolve(parseHelp(command, stdout));
     });
   });
 }

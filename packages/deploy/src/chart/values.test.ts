@@ -32,6 +32,10 @@ describe("values.schema.json", () => {
     [{ "monitoring.serviceMonitor.bogus": "1" }, "Additional property bogus is not allowed"],
     [{ "monitoring.dashboards.bogus": "1" }, "Additional property bogus is not allowed"],
     [{ "tws.existingSecretKeys.password": "pw" }, "Additional property password is not allowed"],
+    [{ "console.bogus": "1" }, "Additional property bogus is not allowed"],
+    [{ "console.ingress.bogus": "1" }, "Additional property bogus is not allowed"],
+    [{ "console.ingress.tls.bogus": "1" }, "Additional property bogus is not allowed"],
+    [{ "console.token": "s3cret-in-values" }, "Additional property token is not allowed"],
   ])("rejects the unknown key %j", async (set, message) => {
     expect(await refused(set)).toContain(message);
   });
@@ -48,6 +52,12 @@ describe("values.schema.json", () => {
     [{ "image.digest": "latest" }, "image.digest: Does not match pattern"],
     [{ "otel.endpoint": "otel-collector:4318" }, "otel.endpoint: Does not match pattern"],
     [{ clockOffsetSeconds: "-99999999" }, "clockOffsetSeconds: Must be greater than or equal to"],
+    [{ "console.enabled": "maybe" }, "console.enabled: Invalid type. Expected: boolean, given: string"],
+    [{ "console.replicas": "0" }, "console.replicas: Must be greater than or equal to 1"],
+    [{ "console.allowedOrigins": "ops.example.com" }, "console.allowedOrigins: Does not match pattern"],
+    [{ "console.allowedOrigins": "https://ops.example.com/console" }, "console.allowedOrigins: Does not match pattern"],
+    [{ "console.ingress.host": "https://console.example.com" }, "console.ingress.host: Does not match pattern"],
+    [{ "console.service.type": "Ingress" }, "console.service.type: console.service.type must be one of the following"],
   ])("rejects the bad value %j", async (set, message) => {
     expect(await refused(set)).toContain(message);
   });
@@ -61,6 +71,8 @@ describe("combinations the chart refuses", () => {
     [{ "tws.host": "10.0.0.5" }, "set sim.enabled=false to use tws.host"],
     [{ "sim.enabled": "false", "tws.existingSecretKeys.host": "host" }, "name the Secret too"],
     [{ "sim.enabled": "false", "tws.host": "10.0.0.5", clockOffsetSeconds: "-3600" }, "set it to 0 with a real TWS"],
+    [{ "console.ingress.enabled": "true" }, "console.ingress.enabled needs console.ingress.host"],
+    [{ "console.namespace": "desk" }, "console.namespace outside the release namespace needs controller.watchAllNamespaces=true"],
   ])("%j", async (set, message) => {
     expect(await refused(set)).toContain(message);
   });
@@ -116,7 +128,7 @@ describe("values.yaml", () => {
 });
 
 describe("clockOffsetSeconds", () => {
-  it("gives the simulator and every service that judges dates the same offset, and the scanner none", async () => {
+  it("gives the simulator and every service that judges dates (the console too) the same offset, and the scanner none", async () => {
     const objects = await renderChart([], { clockOffsetSeconds: "-129600" });
     const offsets = new Map<string, string | undefined>();
     for (const object of objects) {
@@ -131,6 +143,7 @@ describe("clockOffsetSeconds", () => {
       SPREADOPS_STRATEGY_CLOCK_OFFSET: "-129600",
       SPREADOPS_EXECUTION_CLOCK_OFFSET: "-129600",
       SPREADOPS_CONTROLLER_CLOCK_OFFSET: "-129600",
+      SPREADOPS_CONSOLE_CLOCK_OFFSET: "-129600",
       SPREADOPS_SIM_CLOCK_OFFSET: "-129600",
     });
   }, 300_000);

@@ -12,7 +12,7 @@ import { alertRules, DASHBOARD_DIR, dashboardFileNames, markdownHeadings, RUNBOO
 import { parseSelectors } from "./promql.js";
 
 const ENABLED = { "monitoring.serviceMonitor.enabled": "true", "monitoring.prometheusRule.enabled": "true" };
-const COMPONENTS = ["gateway", "scanner", "strategy", "execution", "controller"];
+const COMPONENTS = ["gateway", "scanner", "strategy", "execution", "controller", "console"];
 /** The alerts issue 8 asks for: TWS disconnected, no leader (gateway, controller), pacing,
  * reconcile errors, daily loss limit, order rejects, restart window not recovered. */
 const ALERTS = [
@@ -100,7 +100,7 @@ describe("ServiceMonitors", () => {
     expect(ofKind(defaults, "PrometheusRule")).toEqual([]);
   });
 
-  it("scrape port http at /metrics of every component's Service, the simulator's too", () => {
+  it("scrape port http at /metrics of every component's Service, the console's and the simulator's too", () => {
     const monitors = ofKind(enabled, "ServiceMonitor");
     expect(monitors.map((m) => m.metadata.labels?.["app.kubernetes.io/component"]).sort()).toEqual([...COMPONENTS, "sim"].sort());
     const services = ofKind(enabled, "Service");
@@ -132,6 +132,9 @@ describe("ServiceMonitors", () => {
       expect(monitor.metadata.labels?.["release"]).toBe("kube-prometheus-stack");
       expect(at(monitor, "spec", "endpoints", 0, "interval")).toBe("15s");
     }
+    const noConsole = await renderChart([], { ...ENABLED, "console.enabled": "false" });
+    expect(ofKind(noConsole, "ServiceMonitor").map((m) => m.metadata.labels?.["app.kubernetes.io/component"]).sort())
+      .toEqual(COMPONENTS.filter((c) => c !== "console").concat("sim").sort());
   }, 120_000);
 });
 

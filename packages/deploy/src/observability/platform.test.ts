@@ -3,6 +3,8 @@ import { parseBanner, parseSimReady, scrape, startSimulator } from "./platform.j
 
 const BANNER = `
 SpreadOps all-in-one is up
+  console    http://127.0.0.1:41085/#token=c2VjcmV0LXRva2VuLW9mLXRoZS10ZXN0
+             open this link; it signs you in (the token is also in .spreadops/console-token)
   platform   http://127.0.0.1:39011/readyz  (every part by name), /metrics, /healthz
   broker     built-in simulator, TWS API on 127.0.0.1:37665, admin http://127.0.0.1:38255
   gateway    http://127.0.0.1:42333
@@ -14,7 +16,7 @@ SpreadOps all-in-one is up
 `;
 
 describe("parseBanner", () => {
-  it("reads the platform port and every hosted service's URL", () => {
+  it("reads the platform port and every hosted service's URL (the console's without its token)", () => {
     expect(parseBanner(BANNER)).toEqual([
       { name: "platform", url: "http://127.0.0.1:39011" },
       { name: "gateway", url: "http://127.0.0.1:42333" },
@@ -22,11 +24,13 @@ describe("parseBanner", () => {
       { name: "strategy", url: "http://127.0.0.1:40187" },
       { name: "execution", url: "http://127.0.0.1:40941" },
       { name: "controller", url: "http://127.0.0.1:45269" },
+      { name: "console", url: "http://127.0.0.1:41085" },
     ]);
   });
 
   it("waits for the whole banner (a partial one is not ready)", () => {
     expect(parseBanner(BANNER.slice(0, BANNER.indexOf("  controller")))).toBeUndefined();
+    expect(parseBanner(BANNER.replace(/^ {2}console .*$/m, ""))).toBeUndefined();
     expect(parseBanner("")).toBeUndefined();
   });
 });

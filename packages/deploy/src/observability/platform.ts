@@ -1,7 +1,7 @@
 /**
  * Starts the real services as child processes and scrapes their /metrics: the all-in-one
- * (`spreadops all`: gateway, scanner, strategy, execution, controller and its own platform
- * port) and a standalone simulator (`spreadops sim`, whose admin port serves the simulator's
+ * (`spreadops all`: gateway, scanner, strategy, execution, controller, console and its own
+ * platform port) and a standalone simulator (`spreadops sim`, whose admin port serves the simulator's
  * metrics — the all-in-one's built-in simulator admin does not). Everything listens on
  * ephemeral ports with a temporary data folder, so runs never collide with a developer's
  * `npm start`. Needs the compiled CLI (`npm run build`).
@@ -18,12 +18,12 @@ import { parseExposition, type MetricFamily } from "./exposition.js";
 export const CLI_MAIN = join(REPO_ROOT, "services", "cli", "dist", "main.js");
 
 /** The services the all-in-one hosts, each on its own port. */
-export const HOSTED_SERVICES = ["gateway", "scanner", "strategy", "execution", "controller"] as const;
+export const HOSTED_SERVICES = ["gateway", "scanner", "strategy", "execution", "controller", "console"] as const;
 export type HostedService = (typeof HOSTED_SERVICES)[number];
 
 /** Where one process's /metrics can be scraped. */
 export interface ScrapeTarget {
-  /** gateway, scanner, strategy, execution, controller, platform (the all-in-one's own port) or sim. */
+  /** gateway, scanner, strategy, execution, controller, console, platform (the all-in-one's own port) or sim. */
   readonly name: string;
   /** Base URL, e.g. `http://127.0.0.1:40777`; /metrics is appended. */
   readonly url: string;
@@ -150,7 +150,8 @@ async function spawnUntil<T>(
 
 /**
  * The service URLs of the all-in-one's start banner (stderr), once it has printed all of them:
- * `platform http://…/readyz …` and one `<service> http://…` line per hosted service.
+ * `platform http://…/readyz …` and one `<service> http://…` line per hosted service (the
+ * console's is its sign-in link, `http://…/#token=…`: only the origin is kept).
  */
 export function parseBanner(text: string): ScrapeTarget[] | undefined {
   const targets: ScrapeTarget[] = [];

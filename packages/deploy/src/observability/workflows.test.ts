@@ -191,6 +191,8 @@ describe("the jobs issue 8 asks for", () => {
     expect(run).not.toContain("sim.enabled=false");
     expect(run).toContain("k8s/examples/strategy-bull-put.yaml");
     expect(run).toContain("grep -qx Open");
+    // The console has one replica and no Lease: its rollout completes, unlike the gateway's.
+    expect(run).toContain('kubectl -n "$NAMESPACE" rollout status "deploy/$RELEASE-console"');
     expect(run).toContain("npm run test:cluster");
     const dump = steps(kind).at(-1);
     expect(dump?.if).toBe("failure()");
