@@ -36,7 +36,7 @@ export default tseslint.config(
   {
     // Plain JS and the per-workspace vitest configs (one per package, trivial) are linted
     // without type information: typescript-eslint's default project caps at 8 loose files.
-    files: ["**/*.js", "packages/*/vitest*.config.ts", "services/*/vitest.config.ts"],
+    files: ["**/*.js", "packages/*/vitest*.config.ts", "services/*/vitest*.config.ts"],
     ...tseslint.configs.disableTypeChecked,
   },
 );

@@ -17,7 +17,7 @@ const GatewayStatusContext = createContext<GatewayStatusValue | undefined>(undef
 export function GatewayStatusProvider({ children }: { children: ReactNode }) {
   const clients = useClients();
   const [status, setStatus] = useState<ConnectionStatus | undefined>(undefined);
-  const open = useCallback((signal: AbortSignal) => clients.gateway.watchConnectionStatus({}, { signal }), [clients]);
+  const open = useCallback((signal: AbortSignal, opened: () => void) => clients.gateway.watchConnectionStatus({}, { signal, onHeader: opened }), [clients]);
   const onMessage = useCallback((m: WatchConnectionStatusResponse) => { setStatus(m.status); }, []);
   const stream = useLiveStream("gateway", "connection-status", open, onMessage);
   return <GatewayStatusContext.Provider value={{ status, stream }}>{children}</GatewayStatusContext.Provider>;

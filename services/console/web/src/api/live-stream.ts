@@ -23,7 +23,11 @@ export interface StreamState {
 }
 
 export interface LiveStreamOptions<T> {
-  readonly open: (signal: AbortSignal) => AsyncIterable<T>;
+  /**
+   * Starts the call; pass `opened` as the call's `onHeader` option: a stream whose server has
+   * nothing to say yet (no evaluations so far) is live once its response headers arrive.
+   */
+  readonly open: (signal: AbortSignal, opened: () => void) => AsyncIterable<T>;
   readonly onMessage: (message: T) => void;
   readonly onState: (state: StreamState) => void;
   /** Called when a new attempt starts, before its first message (views reset partial state). */
@@ -79,8 +83,13 @@ export class LiveStream<T> {
     this.#abort = abort;
     if (this.#state.status !== "retrying") this.#setState({ ...this.#state, status: "connecting", since: this.#now() });
     this.#options.onReconnect?.();
+    const opened = () => {
+      if (abort.signal.aborted || this.#state.status === "live") return;
+      const at = this.#now();
+      this.#setState({ status: "live", since: at, lastMessageAt: at, attempt: 0 });
+    };
     try {
-      for await (const message of this.#options.open(abort.signal)) {
+      for await (const message of this.#options.open(abort.signal, opened)) {
         if (abort.signal.aborted) return;
         const at = this.#now();
         if (this.#state.status !== "live") {

@@ -59,7 +59,7 @@ const ResourcesContext = createContext<ResourcesValue | undefined>(undefined);
 export function ResourcesProvider({ children }: { children: ReactNode }) {
   const clients = useClients();
   const [maps, setMaps] = useState<Maps>({ strategies: new Map(), trades: new Map(), loaded: false });
-  const open = useCallback((signal: AbortSignal) => clients.console.watchResources({}, { signal }), [clients]);
+  const open = useCallback((signal: AbortSignal, opened: () => void) => clients.console.watchResources({}, { signal, onHeader: opened }), [clients]);
   const onMessage = useCallback((message: WatchResourcesResponse) => { setMaps((current) => applyResourceMessage(current, message)); }, []);
   const stream = useLiveStream("store", "resources", open, onMessage);
   const value = useMemo<ResourcesValue>(() => ({

@@ -8,13 +8,14 @@ export interface LiveStreamHandle extends StreamState {
 
 /**
  * Keeps a server stream open while the component is mounted and reports its state to the
- * console's health banner under `source` ("gateway", "store", …). `open` and `onMessage` may
+ * console's health banner under `source` ("gateway", "store", …). `open` gets the abort signal and
+ * an `opened` callback to pass as the call's `onHeader`. `open` and `onMessage` may
  * change between renders; the latest ones are used without reopening. Changing `key` reopens.
  */
 export function useLiveStream<T>(
   source: string,
   key: string,
-  open: (signal: AbortSignal) => AsyncIterable<T>,
+  open: (signal: AbortSignal, opened: () => void) => AsyncIterable<T>,
   onMessage: (message: T) => void,
   onReconnect?: () => void,
 ): LiveStreamHandle {
@@ -27,7 +28,7 @@ export function useLiveStream<T>(
   useEffect(() => {
     const id = `${source}:${key}:${Math.random().toString(36).slice(2)}`;
     const stream = new LiveStream<T>({
-      open: (signal) => latest.current.open(signal),
+      open: (signal, opened) => latest.current.open(signal, opened),
       onMessage: (message) => { latest.current.onMessage(message); },
       onReconnect: () => latest.current.onReconnect?.(),
       onState: (next) => {

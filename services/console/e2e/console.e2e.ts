@@ -1,0 +1,202 @@
+/**
+ * The web console in Debian's Chromium against `spreadops all` on the built-in simulator:
+ * sign in from the printed link, every view, a strategy edited and saved, a proposed trade
+ * approved after its preview is checked and followed to Open, a strategy paused, a gateway
+ * restart survived, and the scanner grid with thousands of rows. Each view is screenshotted
+ * (artifacts/e2e; docs/images with SPREADOPS_E2E_DOCS=1) and every measured reaction time goes
+ * to artifacts/e2e/latency.json for docs/performance.md.
+ */
+import { mkdir, writeFile } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
+import { createClient } from "@connectrpc/connect";
+import { createConnectTransport } from "@connectrpc/connect-node";
+import { ConsoleService } from "@spreadops/api";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { clickLatency, launchBrowser } from "./browser.js";
+import { startPlatform, type RunningPlatform } from "./platform.js";
+
+const REPO = fileURLToPath(new URL("../../../", import.meta.url));
+const ARTIFACTS = `${REPO}artifacts/e2e`;
+const DOCS_IMAGES = `${REPO}docs/images`;
+const VIEWS = ["connection", "strategies", "scanner", "trades", "activity"] as const;
+
+interface TradeObject {
+  metadata: { name: string; resourceVersion?: string };
+  spec: { kind: string; shortStrike: number; longStrike: number; limitPrice: number; quantity: number; strategyRef: string };
+  status?: { phase?: string; preview?: { maxLoss: number; maxProfit: number; breakeven: number; initMargin?: number; commission?: number } };
+}
+
+const latencies: Record<string, number[]> = {};
+const record = (action: string, ms: number) => { (latencies[action] ??= []).push(Math.round(ms * 10) / 10); };
+
+/** The Trade objects as the console serves them (first message of WatchResources). */
+async function tradesFromConsole(platform: RunningPlatform): Promise<TradeObject[]> {
+  const client = createClient(ConsoleService, createConnectTransport({ baseUrl: platform.consoleUrl, httpVersion: "1.1" }));
+  const abort = new AbortController();
+  try {
+    for await (const message of client.watchResources({}, { signal: abort.signal })) {
+      if (message.message.case === "snapshot") return message.message.value.trades as unknown as TradeObject[];
+    }
+  } finally {
+    abort.abort();
+  }
+  throw new Error("WatchResources ended without a snapshot");
+}
+
+async function screenshot(page: Page, name: string): Promise<void> {
+  await mkdir(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: `${ARTIFACTS}/${name}.png`, fullPage: false });
+  if (process.env["SPREADOPS_E2E_DOCS"] === "1") {
+    await mkdir(DOCS_IMAGES, { recursive: true });
+    await page.screenshot({ path: `${DOCS_IMAGES}/console-${name}.png`, fullPage: false });
+  }
+}
+
+describe("web console on the all-in-one, in Chromium", () => {
+  let platform: RunningPlatform;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  const consoleErrors: string[] = [];
+
+  beforeAll(async () => {
+    platform = await startPlatform({ manifests: `${REPO}k8s/examples` });
+    browser = await launchBrowser();
+    context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: "light" });
+    page = await context.newPage();
+    page.on("console", (message) => { if (message.type() === "error") consoleErrors.push(message.text()); });
+    page.on("pageerror", (error) => { consoleErrors.push(String(error)); });
+  });
+
+  afterAll(async () => {
+    await mkdir(ARTIFACTS, { recursive: true });
+    await writeFile(`${ARTIFACTS}/latency.json`, JSON.stringify(latencies, null, 2) + "\n");
+    await writeFile(`${ARTIFACTS}/all-in-one.log`, platform.output());
+    const rows = Object.entries(latencies).map(([action, values]) => {
+      const sorted = [...values].sort((a, b) => a - b);
+      return `${action.padEnd(34)} n=${String(sorted.length).padStart(2)}  median ${String(sorted[Math.floor(sorted.length / 2)]).padStart(6)} ms  max ${String(sorted.at(-1)).padStart(6)} ms`;
+    });
+    console.log(`interaction latency (click → painted change):\n${rows.join("\n")}`);
+    await context.close();
+    await browser.close();
+    await platform.stop();
+  });
+
+  it("signs in from the printed link and takes the token out of the address bar", async () => {
+    await page.goto(platform.signInLink);
+    await page.getByRole("button", { name: /Sign out/ }).waitFor();
+    expect(page.url()).not.toContain("token");
+    expect(await page.evaluate(() => sessionStorage.getItem("spreadops.console.token"))).toBe(platform.token);
+  });
+
+  it("loads every view from the navigation, each with its own heading", async () => {
+    for (const view of VIEWS) {
+      const link = `nav a[href="/${view}"]`;
+      record("navigate (nav click → view)", await clickLatency(page, link, `main h1[id="${view}-title"]`));
+      await expect.poll(() => page.url()).toContain(`/${view}`);
+    }
+    // Wait for live data before the screenshots, so the docs show a working console.
+    await page.goto(`${platform.consoleUrl}/connection`);
+    await page.getByTestId("connection-state").filter({ hasText: /connected/i }).waitFor({ timeout: 60_000 });
+    await screenshot(page, "connection");
+    for (const view of ["strategies", "scanner", "trades", "activity"] as const) {
+      await page.click(`nav a[href="/${view}"]`);
+      await page.locator(`main h1[id="${view}-title"]`).waitFor();
+      await page.waitForTimeout(500);
+      await screenshot(page, view);
+    }
+    expect(consoleErrors.filter((e) => !/Failed to load resource/.test(e))).toEqual([]);
+  });
+
+  it("edits a strategy, shows the change as a diff and saves it", async () => {
+    await page.goto(`${platform.consoleUrl}/strategies/index-bear-call`);
+    await page.getByTestId("edit").click();
+    const field = page.getByTestId("field-risk.maxRiskPerTrade");
+    const before = await field.inputValue();
+    const after = String(Number(before) + 25);
+    await field.fill(after);
+    await page.getByTestId("review").click();
+    const diff = page.getByTestId("diff");
+    await expect.poll(() => diff.innerText()).toMatch(new RegExp(`\\+.*maxRiskPerTrade: ${after}`));
+    await page.getByTestId("save").click();
+    await expect.poll(async () => {
+      const client = createClient(ConsoleService, createConnectTransport({ baseUrl: platform.consoleUrl, httpVersion: "1.1" }));
+      const abort = new AbortController();
+      for await (const m of client.watchResources({}, { signal: abort.signal })) {
+        abort.abort();
+        if (m.message.case !== "snapshot") return undefined;
+        const s = m.message.value.strategies.find((o) => (o["metadata"] as { name: string }).name === "index-bear-call");
+        return ((s?.["spec"] as { risk?: { maxRiskPerTrade?: number } } | undefined)?.risk?.maxRiskPerTrade);
+      }
+      return undefined;
+    }, { timeout: 10_000 }).toBe(Number(after));
+  });
+
+  it("approves a proposed trade after checking its preview, and follows it to Open", async () => {
+    await page.goto(`${platform.consoleUrl}/trades`);
+    const card = page.locator('[data-testid^="proposal-"]').filter({ has: page.getByTestId("preview-max-loss") }).first();
+    await card.waitFor({ timeout: 200_000 });
+    const name = (await card.getAttribute("data-testid"))?.slice("proposal-".length) ?? "";
+    const trade = (await tradesFromConsole(platform)).find((t) => t.metadata.name === name);
+    expect(trade?.status?.preview, `trade ${name} has a preview`).toBeDefined();
+    const preview = trade?.status?.preview ?? { maxLoss: NaN, maxProfit: NaN, breakeven: NaN };
+    const spec = trade?.spec ?? { kind: "", shortStrike: NaN, longStrike: NaN, limitPrice: NaN, quantity: NaN, strategyRef: "" };
+    // Spread math (CONVENTIONS.md), independent of the console: a credit spread risks the width
+    // minus the credit, a debit spread the debit; ×100 shares per contract × quantity.
+    const width = Math.abs(spec.shortStrike - spec.longStrike);
+    const credit = spec.kind === "bullPut" || spec.kind === "bearCall";
+    const expectedMaxLoss = (credit ? width - spec.limitPrice : spec.limitPrice) * 100 * spec.quantity;
+    expect(preview.maxLoss).toBeCloseTo(expectedMaxLoss, 2);
+    const money = (text: string) => Number(text.replace(/[^0-9.−-]/g, "").replace("−", "-"));
+    expect(money(await card.getByTestId("preview-max-loss").innerText())).toBeCloseTo(preview.maxLoss, 2);
+    expect(money(await card.getByTestId("preview-max-profit").innerText())).toBeCloseTo(preview.maxProfit, 2);
+    expect(money(await card.getByTestId("preview-breakeven").innerText())).toBeCloseTo(preview.breakeven, 2);
+    await screenshot(page, "trade-preview");
+
+    record("open approve dialog", await clickLatency(page, `[data-testid="approve-${name}"]`, "dialog[open]"));
+    await screenshot(page, "trade-approve-dialog");
+    await page.getByTestId("confirm-checked").check();
+    record("confirm approve (→ pending shown)", await clickLatency(page, '[data-testid="confirm-approve"]', `[data-testid="confirm-approve"][aria-busy="true"], [data-testid="proposal-${name}"] [data-testid="approved-pending"], [data-testid="phase-${name}"]:not(:has-text("Proposed")):not(:has-text("Previewed"))`));
+    await page.getByTestId(`phase-${name}`).filter({ hasText: "Open" }).waitFor({ timeout: 180_000 });
+    await screenshot(page, "trades-open");
+  });
+
+  it("pauses a strategy", async () => {
+    await page.goto(`${platform.consoleUrl}/strategies`);
+    const name = "index-bull-put";
+    await page.getByTestId(`pause-${name}`).waitFor();
+    record("pause strategy (→ pending shown)", await clickLatency(page, `[data-testid="pause-${name}"]`, `[data-testid="pause-${name}"][aria-busy="true"], [data-testid="resume-${name}"]`));
+    await page.getByTestId(`strategy-phase-${name}`).filter({ hasText: "Paused" }).waitFor({ timeout: 30_000 });
+  });
+
+  it("stays usable through a gateway restart and marks its data stale meanwhile", async () => {
+    await page.goto(`${platform.consoleUrl}/connection`);
+    await page.getByTestId("connection-state").filter({ hasText: /connected/i }).waitFor({ timeout: 30_000 });
+    platform.restartGateway();
+    const banner = page.locator('[data-source="gateway"]');
+    await banner.waitFor({ timeout: 20_000 });
+    await expect.poll(() => page.locator(".freshness.stale").count()).toBeGreaterThan(0);
+    await screenshot(page, "gateway-down");
+    // The rest of the console keeps working meanwhile.
+    await page.click('nav a[href="/strategies"]');
+    await page.getByTestId("strategies-table").waitFor();
+    await page.click('nav a[href="/connection"]');
+    await banner.waitFor({ state: "detached", timeout: 90_000 });
+    await page.getByTestId("connection-state").filter({ hasText: /connected/i }).waitFor({ timeout: 60_000 });
+  });
+
+  it("keeps the scanner grid virtualised with thousands of rows", async () => {
+    await page.goto(`${platform.consoleUrl}/scanner?demoRows=5000`);
+    const grid = page.getByTestId("scanner-grid");
+    await grid.waitFor();
+    await expect.poll(async () => Number(await page.locator("[aria-rowcount]").first().getAttribute("aria-rowcount"))).toBeGreaterThanOrEqual(5000);
+    const rendered = await page.getByTestId("scanner-row").count();
+    expect(rendered).toBeGreaterThan(5);
+    expect(rendered).toBeLessThan(200);
+    await grid.evaluate((element) => { element.scrollTop = element.scrollHeight; });
+    await expect.poll(() => page.getByTestId("scanner-row").count()).toBeGreaterThan(5);
+    record("sort 5000 rows (header click → re-sorted)", await clickLatency(page, '[data-testid="sort-maxLoss"]', '[data-testid="sort-maxLoss"][aria-sort="ascending"], [data-testid="sort-maxLoss"][aria-sort="descending"]'));
+    await screenshot(page, "scanner-demo");
+  });
+});
