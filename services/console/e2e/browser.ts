@@ -24,6 +24,8 @@ export async function clickLatency(page: Page, target: string, changed: string):
   const handle = await page.waitForSelector(target, { state: "visible" });
   const waiting = page.evaluate(async (selector) => {
     return new Promise<number>((resolve, reject) => {
+      // Fails fast on a selector the DOM does not understand (Playwright-only syntax).
+      document.querySelector(selector);
       const start = { t: -1 };
       const check = () => {
         if (start.t >= 0 && document.querySelector(selector) !== null) {

@@ -7,6 +7,9 @@ import { Code, ConnectError } from "@connectrpc/connect";
 
 export type StreamStatus = "connecting" | "live" | "retrying";
 
+/** How long a call must stay open without an error, before its first message, to count as live. */
+export const OPEN_GRACE_MS = 1_500;
+
 export interface StreamState {
   readonly status: StreamStatus;
   /** When the status was entered, ms since epoch. */
@@ -83,13 +86,20 @@ export class LiveStream<T> {
     this.#abort = abort;
     if (this.#state.status !== "retrying") this.#setState({ ...this.#state, status: "connecting", since: this.#now() });
     this.#options.onReconnect?.();
+    // Headers alone also arrive with an error that ends the call at once (a proxied service that
+    // is down), so an open call counts as live only once it has stayed open for a moment.
+    let openTimer: ReturnType<typeof setTimeout> | undefined;
     const opened = () => {
-      if (abort.signal.aborted || this.#state.status === "live") return;
-      const at = this.#now();
-      this.#setState({ status: "live", since: at, lastMessageAt: at, attempt: 0 });
+      clearTimeout(openTimer);
+      openTimer = setTimeout(() => {
+        if (abort.signal.aborted || this.#state.status === "live") return;
+        const at = this.#now();
+        this.#setState({ status: "live", since: at, lastMessageAt: at, attempt: 0 });
+      }, OPEN_GRACE_MS);
     };
     try {
       for await (const message of this.#options.open(abort.signal, opened)) {
+        clearTimeout(openTimer);
         if (abort.signal.aborted) return;
         const at = this.#now();
         if (this.#state.status !== "live") {
@@ -99,9 +109,11 @@ export class LiveStream<T> {
         }
         this.#options.onMessage(message);
       }
+      clearTimeout(openTimer);
       if (abort.signal.aborted || this.#stopped) return;
       this.#retry({ message: "the stream ended; reconnecting" });
     } catch (error) {
+      clearTimeout(openTimer);
       if (abort.signal.aborted || this.#stopped) return;
       this.#retry(describeError(error));
     }

@@ -4,9 +4,10 @@ import { useSession, useSessionStore } from "../api/context";
 import { useGatewayStatus } from "../api/gateway-status";
 import { useResources } from "../api/resources";
 import { ActivityView } from "../views/activity/ActivityView";
-import { ConnectionView } from "../views/connection/ConnectionView";
+import { ConnectionHistoryRecorder, ConnectionView } from "../views/connection/ConnectionView";
 import { ScannerView } from "../views/scanner/ScannerView";
 import { StrategiesView } from "../views/strategies/StrategiesView";
+import { isDecidable } from "../views/trades/trade-model";
 import { TradesView } from "../views/trades/TradesView";
 import { HealthBanner } from "./HealthBanner";
 import { Link, useRouter, VIEWS, type ViewName } from "./router";
@@ -37,7 +38,7 @@ export function App() {
   const [signingIn, setSigningIn] = useState(false);
   useEffect(() => { applyTheme(theme); }, [theme]);
   useEffect(() => { document.title = `${TITLES[route.view]} · SpreadOps console`; }, [route.view]);
-  const waiting = trades.filter((t) => (t.status?.phase === "Proposed" || t.status?.phase === "Previewed") && t.spec?.approved !== true && t.spec?.rejected !== true).length;
+  const waiting = trades.filter(isDecidable).length;
 
   let view: ReactNode;
   switch (route.view) {
@@ -76,6 +77,8 @@ export function App() {
         </div>
       </header>
       <HealthBanner />
+      {/* Records reconnects on every view, so the Connection view's history has no gaps. */}
+      <ConnectionHistoryRecorder />
       {signingIn ? <div className="signin-panel"><SignIn onDone={() => { setSigningIn(false); }} /></div> : null}
       <main id="main" tabIndex={-1}>
         {view}

@@ -15,6 +15,8 @@ export function ConfirmDialog(props: {
   /** Disables confirm (e.g. a required checkbox unticked). */
   confirmDisabled?: boolean;
   error?: string | undefined;
+  /** data-testid of the confirm button, for the browser tests. */
+  confirmTestId?: string;
   onConfirm: () => void;
   onCancel: () => void;
 }) {
@@ -37,6 +39,7 @@ export function ConfirmDialog(props: {
           className={props.tone === "danger" ? "danger" : "primary"}
           disabled={props.busy === true || props.confirmDisabled === true}
           aria-busy={props.busy === true}
+          data-testid={props.confirmTestId}
           onClick={props.onConfirm}
         >
           {props.busy === true ? "Working…" : props.confirmLabel}
