@@ -28,6 +28,8 @@ interface TradeObject {
 }
 
 const latencies: Record<string, number[]> = {};
+/** The trade the approve test followed to Open; the close test closes it. */
+let approvedTrade = "";
 const record = (action: string, ms: number) => { (latencies[action] ??= []).push(Math.round(ms * 10) / 10); };
 
 /** The Trade objects as the console serves them (first message of WatchResources). */
@@ -90,22 +92,25 @@ describe("web console on the all-in-one, in Chromium", () => {
     expect(await page.evaluate(() => sessionStorage.getItem("spreadops.console.token"))).toBe(platform.token);
   });
 
+  it("signs in with the form, under a name the audit log records", async () => {
+    await page.getByRole("button", { name: /Sign out/ }).click();
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByLabel("Console token").fill("too-short");
+    await page.getByRole("button", { name: "Sign in" }).last().click();
+    await page.getByRole("alert").filter({ hasText: "at least 16 characters" }).waitFor();
+    await page.getByLabel("Console token").fill(platform.token);
+    await page.getByLabel(/Your name/).fill("e2e-trader");
+    await page.getByRole("button", { name: "Sign in" }).last().click();
+    await page.getByRole("button", { name: "Sign out (e2e-trader)" }).waitFor();
+  });
+
   it("loads every view from the navigation, each with its own heading", async () => {
     for (const view of VIEWS) {
       const link = `nav a[href="/${view}"]`;
-      record("navigate (nav click → view)", await clickLatency(page, link, `main h1[id="${view}-title"]`));
+      record(`navigate to ${view}`, await clickLatency(page, link, `main h1[id="${view}-title"]`));
       await expect.poll(() => page.url()).toContain(`/${view}`);
     }
-    // Wait for live data before the screenshots, so the docs show a working console.
-    await page.goto(`${platform.consoleUrl}/connection`);
     await page.getByTestId("connection-state").filter({ hasText: /connected/i }).waitFor({ timeout: 60_000 });
-    await screenshot(page, "connection");
-    for (const view of ["strategies", "scanner", "trades", "activity"] as const) {
-      await page.click(`nav a[href="/${view}"]`);
-      await page.locator(`main h1[id="${view}-title"]`).waitFor();
-      await page.waitForTimeout(500);
-      await screenshot(page, view);
-    }
     expect(consoleErrors.filter((e) => !/Failed to load resource/.test(e))).toEqual([]);
   });
 
@@ -116,6 +121,12 @@ describe("web console on the all-in-one, in Chromium", () => {
     const before = await field.inputValue();
     const after = String(Number(before) + 25);
     await field.fill(after);
+    // Every form control has an accessible name (a <label>, aria-label or aria-labelledby).
+    const unlabelled = await page.locator("main").evaluate((main) => [...main.querySelectorAll("input, select, textarea")]
+      .filter((el) => el instanceof HTMLElement && el.getAttribute("type") !== "hidden")
+      .filter((el) => ((el as HTMLInputElement).labels?.length ?? 0) === 0 && !el.hasAttribute("aria-label") && !el.hasAttribute("aria-labelledby"))
+      .map((el) => el.outerHTML.slice(0, 120)));
+    expect(unlabelled).toEqual([]);
     await page.getByTestId("review").click();
     const diff = page.getByTestId("diff");
     await expect.poll(() => diff.innerText()).toMatch(new RegExp(`\\+.*maxRiskPerTrade: ${after}`));
@@ -159,7 +170,51 @@ describe("web console on the all-in-one, in Chromium", () => {
     await page.getByTestId("confirm-checked").check();
     record("confirm approve (→ pending shown)", await clickLatency(page, '[data-testid="confirm-approve"]', '[data-testid="confirm-approve"][aria-busy="true"], [data-testid="approved-pending"]'));
     await page.getByTestId(`phase-${name}`).filter({ hasText: "Open" }).waitFor({ timeout: 180_000 });
+    approvedTrade = name;
     await screenshot(page, "trades-open");
+  });
+
+  it("rejects a proposal with a reason; it ends Rejected and the Event names who did it", async () => {
+    await page.goto(`${platform.consoleUrl}/trades`);
+    const card = page.locator('[data-testid^="proposal-"]').filter({ has: page.getByTestId("preview-max-loss") }).first();
+    await card.waitFor({ timeout: 120_000 });
+    const name = (await card.getAttribute("data-testid"))?.slice("proposal-".length) ?? "";
+    await page.getByTestId(`reject-${name}`).click();
+    await page.getByTestId("reject-reason").fill("spread too narrow for me");
+    record("confirm reject (→ pending shown)", await clickLatency(page, '[data-testid="confirm-reject"]', '[data-testid="confirm-reject"][aria-busy="true"], [data-testid="rejected-pending"]'));
+    await page.getByTestId(`phase-${name}`).filter({ hasText: "Rejected" }).first().waitFor({ timeout: 60_000 });
+    const client = createClient(ConsoleService, createConnectTransport({ baseUrl: platform.consoleUrl, httpVersion: "1.1" }));
+    const events = (await client.listObjectEvents({ kind: "Trade", name })).events;
+    expect(events.map((e) => `${e.reason}: ${e.message}`).join("\n")).toMatch(/RejectedByUser: .*e2e-trader/);
+  });
+
+  it("closes the open position after a confirmation", async () => {
+    expect(approvedTrade, "the approve test opened a trade").not.toBe("");
+    await page.goto(`${platform.consoleUrl}/trades`);
+    await page.getByTestId(`close-${approvedTrade}`).waitFor({ timeout: 30_000 });
+    record("open close dialog", await clickLatency(page, `[data-testid="close-${approvedTrade}"]`, "dialog[open]"));
+    record("confirm close (→ pending shown)", await clickLatency(page, '[data-testid="confirm-close"]', `[data-testid="confirm-close"][aria-busy="true"], [data-testid="close-requested-${approvedTrade}"]`));
+    await page.getByTestId(`phase-${approvedTrade}`).filter({ hasText: /Closing|Closed/ }).first().waitFor({ timeout: 120_000 });
+  });
+
+  it("switches to the dark theme and fits a 1024-pixel-wide laptop screen on every view", async () => {
+    await page.getByRole("button", { name: /Switch to dark theme/ }).click();
+    expect(await page.evaluate(() => document.documentElement.dataset["theme"])).toBe("dark");
+    const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    const [r = 255, g = 255, b = 255] = (background.match(/\d+/g) ?? []).map(Number);
+    expect(0.2126 * r + 0.7152 * g + 0.0722 * b, `dark background, got ${background}`).toBeLessThan(60);
+    await page.goto(`${platform.consoleUrl}/trades`);
+    await page.locator('main h1[id="trades-title"]').waitFor();
+    await screenshot(page, "trades-dark");
+    await page.setViewportSize({ width: 1024, height: 700 });
+    for (const view of VIEWS) {
+      await page.goto(`${platform.consoleUrl}/${view}`);
+      await page.locator(`main h1[id="${view}-title"]`).waitFor();
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      expect(overflow, `${view} scrolls sideways at 1024 px`).toBeLessThanOrEqual(1);
+    }
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.getByRole("button", { name: /Switch to light theme/ }).click();
   });
 
   it("pauses a strategy", async () => {
@@ -184,6 +239,25 @@ describe("web console on the all-in-one, in Chromium", () => {
     await page.click('nav a[href="/connection"]');
     await banner.waitFor({ state: "detached", timeout: 90_000 });
     await page.getByTestId("connection-state").filter({ hasText: /connected/i }).waitFor({ timeout: 60_000 });
+  });
+
+  it("shows every view with live data after a few minutes of trading (screenshots)", async () => {
+    // Three more rounds through the navigation, now that every view holds data.
+    for (let round = 0; round < 3; round++) {
+      for (const view of VIEWS) record(`navigate to ${view}`, await clickLatency(page, `nav a[href="/${view}"]`, `main h1[id="${view}-title"]`));
+    }
+    for (const view of VIEWS) {
+      await page.click(`nav a[href="/${view}"]`);
+      await page.locator(`main h1[id="${view}-title"]`).waitFor();
+      await expect.poll(() => page.locator(".freshness.live").count(), { timeout: 30_000 }).toBeGreaterThan(0);
+      await page.waitForTimeout(300);
+      await screenshot(page, view);
+    }
+    await page.goto(`${platform.consoleUrl}/strategies/index-bull-put`);
+    await page.getByTestId("edit").click();
+    await page.getByTestId("field-risk.maxRiskPerTrade").waitFor();
+    await screenshot(page, "strategy-editor");
+    expect(consoleErrors.filter((e) => !/Failed to load resource/.test(e))).toEqual([]);
   });
 
   it("keeps the scanner grid virtualised with thousands of rows", async () => {

@@ -13,7 +13,7 @@ import {
   ActivitySeverity, ActivitySource, ConsoleService, FieldViolationSchema, ResourceChangeType, StoreKind, StreamSpreadEventsResponseSchema,
   OrderAction, OptionRight, TradePhase,
 } from "@spreadops/api";
-import type { KubeObject, ResourceStore, TradeResource } from "@spreadops/resources";
+import type { KubeObject, ResourceStore, StrategyResource, TradeResource } from "@spreadops/resources";
 import { STRATEGY, TRADE } from "@spreadops/resources";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FakeUpstream } from "./testing/index.js";
@@ -214,6 +214,22 @@ describe("ConsoleService", () => {
 
       const events = await store.listEvents("default", { kind: "Strategy", name: "qqq-puts" });
       expect(events.map((e) => e.reason)).toEqual(["StrategyCreated", "StrategySaved"]);
+    });
+
+    it("saves at the generation the edit started from across status writes, never over another spec change", async () => {
+      const created = await client.saveStrategy({ name: "gen-edit", spec: strategySpec() as JsonObject, resourceVersion: "" }, as("dana"));
+      const startedAt = { version: versionOf(created.strategy), generation: BigInt((created.strategy?.metadata as JsonObject).generation as number) };
+      // The controller writes status (every scan): resourceVersion moves, generation does not.
+      await store.patchStatus(STRATEGY, "default", "gen-edit", { status: { phase: "Active" } });
+      const strict = await failure(client.saveStrategy({ name: "gen-edit", spec: strategySpec({ universe: { symbols: ["IWM"] } }) as JsonObject, resourceVersion: startedAt.version }, as("dana")));
+      expect(strict.code).toBe(Code.Aborted);
+      const saved = await client.saveStrategy({ name: "gen-edit", spec: strategySpec({ universe: { symbols: ["IWM"] } }) as JsonObject, resourceVersion: startedAt.version, generation: startedAt.generation }, as("dana"));
+      expect(((saved.strategy?.spec as JsonObject).universe as JsonObject).symbols).toEqual(["IWM"]);
+      // Someone else's spec change since the edit started: refused, their change kept.
+      const other = await failure(client.saveStrategy({ name: "gen-edit", spec: strategySpec({ universe: { symbols: ["DIA"] } }) as JsonObject, resourceVersion: startedAt.version, generation: startedAt.generation }, as("erin")));
+      expect(other.code).toBe(Code.Aborted);
+      const stored = await store.get<StrategyResource>(STRATEGY, "default", "gen-edit");
+      expect(stored.spec?.universe.symbols).toEqual(["IWM"]);
     });
 
     it("answers an invalid spec with InvalidArgument naming each field", async () => {

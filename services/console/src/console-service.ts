@@ -129,7 +129,7 @@ export class ConsoleServiceImpl implements ServiceImpl<typeof ConsoleService> {
 
   saveStrategy(request: SaveStrategyRequest, context: HandlerContext): Promise<SaveStrategyResponse> {
     return this.#mutate(context, "SaveStrategy", { kind: "Strategy", name: request.name }, async () => {
-      const { strategy, created } = await this.#deps.actions.saveStrategy(request.name, request.spec, request.resourceVersion);
+      const { strategy, created } = await this.#deps.actions.saveStrategy(request.name, request.spec, request.resourceVersion, Number(request.generation));
       return {
         response: create(SaveStrategyResponseSchema, { strategy: struct(strategy) }),
         object: strategy,

@@ -42,8 +42,12 @@ export class ResourceActions {
     this.#namespace = options.namespace;
   }
 
-  /** Creates the Strategy (empty `resourceVersion`) or replaces its spec at `resourceVersion`. */
-  async saveStrategy(name: string, spec: JsonObject | undefined, resourceVersion: string): Promise<{ readonly strategy: StrategyResource; readonly created: boolean }> {
+  /**
+   * Creates the Strategy (empty `resourceVersion`) or replaces its spec: at `generation` when
+   * given (the spec is still the one the edit started from; status writes in between do not
+   * count), else at exactly `resourceVersion`.
+   */
+  async saveStrategy(name: string, spec: JsonObject | undefined, resourceVersion: string, generation = 0): Promise<{ readonly strategy: StrategyResource; readonly created: boolean }> {
     checkName("Strategy", name);
     if (spec === undefined) throw invalidArgument("spec", "the Strategy's whole spec", spec);
     if (resourceVersion === "") {
@@ -52,8 +56,10 @@ export class ResourceActions {
       return { strategy, created: true };
     }
     const current = await this.#get<StrategyResource>("Strategy", name);
-    if (current.metadata.resourceVersion !== resourceVersion) throw this.#strategyChanged(name, current);
-    const next: StrategyResource = { apiVersion: current.apiVersion, kind: current.kind, metadata: { ...current.metadata, resourceVersion }, spec: spec as unknown as StrategyResource["spec"] };
+    const unchanged = generation > 0 ? current.metadata.generation === generation : current.metadata.resourceVersion === resourceVersion;
+    if (!unchanged) throw this.#strategyChanged(name, current);
+    // Written at the version just read: a spec change that lands in between is still a Conflict.
+    const next: StrategyResource = { apiVersion: current.apiVersion, kind: current.kind, metadata: { ...current.metadata }, spec: spec as unknown as StrategyResource["spec"] };
     try {
       const strategy = await this.#store.replace<StrategyResource>(STRATEGY, next);
       return { strategy, created: false };
