@@ -24,8 +24,9 @@ export async function clickLatency(page: Page, target: string, changed: string):
   const handle = await page.waitForSelector(target, { state: "visible" });
   const waiting = page.evaluate(async (selector) => {
     return new Promise<number>((resolve, reject) => {
-      // Fails fast on a selector the DOM does not understand (Playwright-only syntax).
-      document.querySelector(selector);
+      // Fails fast on a selector the DOM does not understand (Playwright-only syntax), and on a
+      // change that is already there (it would measure the next unrelated mutation instead).
+      if (document.querySelector(selector) !== null) { reject(new Error(`${selector} matches before the click`)); return; }
       const start = { t: -1 };
       const check = () => {
         if (start.t >= 0 && document.querySelector(selector) !== null) {

@@ -80,4 +80,18 @@ describe("consoleDefinition", () => {
       await gateway.close();
     }
   });
+  it("reports the platform's clock (shifted by --clock-offset) next to the wall clock", async () => {
+    const app = await startConsole({ argv: ["--clock-offset", "-36000"] });
+    try {
+      const before = Date.now();
+      const info = await app.browser(ConsoleService).getConsoleInfo({});
+      const after = Date.now();
+      const platform = Number(info.platformTime?.seconds ?? 0n) * 1000 + Math.floor((info.platformTime?.nanos ?? 0) / 1e6);
+      // Ten hours behind the wall clock, as the controller writes status times in the all-in-one.
+      expect(platform).toBeGreaterThanOrEqual(before - 36_000_000 - 1_000);
+      expect(platform).toBeLessThanOrEqual(after - 36_000_000 + 1_000);
+    } finally {
+      await app.stop();
+    }
+  });
 });

@@ -127,7 +127,7 @@ export function consoleDefinition(version: string, parts: ConsoleParts = {}): Se
       });
 
       const service = new ConsoleServiceImpl({
-        info: { version, namespace, store: parts.storeKind ?? "kubernetes", startedAtMs: clock.now() },
+        info: { version, namespace, store: parts.storeKind ?? "kubernetes", startedAtMs: clock.now(), now: () => clock.now() },
         store,
         cache,
         activity,

@@ -32,6 +32,8 @@ export interface ConsoleInfo {
   readonly namespace: string;
   readonly store: "embedded" | "kubernetes";
   readonly startedAtMs: number;
+  /** The platform's clock (market time in the all-in-one outside market hours). */
+  readonly now: () => number;
 }
 
 /** The collaborators of {@link ConsoleServiceImpl}. */
@@ -87,6 +89,7 @@ export class ConsoleServiceImpl implements ServiceImpl<typeof ConsoleService> {
       store: info.store === "embedded" ? StoreKind.EMBEDDED : StoreKind.KUBERNETES,
       mutationsEnabled: guard.mutationsEnabled,
       startedAt: timestampFromMs(info.startedAtMs),
+      platformTime: timestampFromMs(info.now()),
     });
   }
 

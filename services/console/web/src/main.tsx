@@ -4,6 +4,7 @@ import { createClients, createTransport } from "./api/clients";
 import { ApiProvider } from "./api/context";
 import { GatewayStatusProvider } from "./api/gateway-status";
 import { HealthProvider, HealthRegistry } from "./api/health";
+import { PlatformClockProvider } from "./api/platform-clock";
 import { ResourcesProvider } from "./api/resources";
 import { SessionStore } from "./api/session";
 import { App } from "./app/App";
@@ -23,11 +24,13 @@ createRoot(root).render(
     <ApiProvider clients={clients} session={session}>
       <HealthProvider registry={new HealthRegistry()}>
         <RouterProvider>
-          <GatewayStatusProvider>
-            <ResourcesProvider>
-              <App />
-            </ResourcesProvider>
-          </GatewayStatusProvider>
+          <PlatformClockProvider>
+            <GatewayStatusProvider>
+              <ResourcesProvider>
+                <App />
+              </ResourcesProvider>
+            </GatewayStatusProvider>
+          </PlatformClockProvider>
         </RouterProvider>
       </HealthProvider>
     </ApiProvider>

@@ -3,6 +3,7 @@
  * IB messages, the reconnect history this page observed), the session's pacing budgets, and the
  * console itself. Each panel says whether its data is live.
  */
+import { usePlatformNow } from "../../components/use-now";
 import { durationMs, timestampMs, type Timestamp } from "@bufbuild/protobuf/wkt";
 import { ConnectionState, FarmKind, FarmState, MarketDataType, StoreKind, TradingMode, type ConnectionStatus, type PacingStats, type WatchPacingStatsResponse } from "@spreadops/api";
 import { useCallback, useEffect, useState, useSyncExternalStore } from "react";
@@ -90,7 +91,8 @@ const MARKET_DATA: Record<MarketDataType, string> = {
 };
 
 function SessionPanel({ status, stream }: { status: ConnectionStatus | undefined; stream: LiveStreamHandle }) {
-  const now = useTick(1000);
+  // The gateway's times (connected since, next reconnect) are on the platform's clock.
+  const now = usePlatformNow(1000);
   if (status === undefined) {
     return (
       <section className="panel session" aria-labelledby="session-title">
@@ -153,15 +155,6 @@ function SessionPanel({ status, stream }: { status: ConnectionStatus | undefined
       </dl>
     </section>
   );
-}
-
-function useTick(intervalMs: number): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    const timer = setInterval(() => { setNow(Date.now()); }, intervalMs);
-    return () => { clearInterval(timer); };
-  }, [intervalMs]);
-  return now;
 }
 
 function entryText(entry: HistoryEntry): string {

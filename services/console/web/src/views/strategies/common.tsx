@@ -1,18 +1,11 @@
 /** Small pieces the list and detail pages share. */
 import type { Condition } from "@spreadops/resources/schema";
-import { useEffect, useState } from "react";
+import { usePlatformNow } from "../../components/use-now";
 import { age, dateTime, parseTime, signedUsd, UNKNOWN } from "../../components/format";
 import { conditionTone, sortConditions } from "./strategy-model";
 
-/** The current time, re-read every `intervalMs` (for "3m ago" texts; no network). */
-export function useNow(intervalMs = 10_000): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    const timer = setInterval(() => { setNow(Date.now()); }, intervalMs);
-    return () => { clearInterval(timer); };
-  }, [intervalMs]);
-  return now;
-}
+/** The platform's time for status ages ("3m ago"), re-read every 10 s. */
+export const useNow = (): number => usePlatformNow(10_000);
 
 /** "3m ago" with the full time as a tooltip and machine-readable datetime; "—" when unknown. */
 export function Ago({ time, now }: { time: string | undefined; now: number }) {

@@ -12,7 +12,7 @@ import { useRouter } from "../../app/router";
 import { Freshness, staleClass } from "../../components/Freshness";
 import { useConsoleInfo } from "../connection/use-console-info";
 import { useTradeActions } from "./actions";
-import { useNow } from "./bits";
+import { useWallNow } from "../../components/use-now";
 import { ProposalCard } from "./ProposalCard";
 import { HistoryTable, PositionsTable } from "./tables";
 import { TradeDetail } from "./TradeDetail";
@@ -27,7 +27,7 @@ export function TradesView() {
   const { info } = useConsoleInfo();
   const gateway = useGatewayStatus();
   const session = useSession();
-  const now = useNow(15_000);
+  const now = useWallNow(15_000);
   const gatewayMode = gateway.status?.mode === TradingMode.LIVE ? "live" : gateway.status?.mode === TradingMode.PAPER ? "paper" : undefined;
   const actions = useTradeActions({ trades, quotes, executionLive: execution.status === "live", mutationsEnabled: info?.mutationsEnabled });
   const sections = useMemo(() => sectionTrades(trades), [trades]);

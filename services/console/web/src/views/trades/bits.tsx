@@ -1,6 +1,5 @@
 /** Small pieces shared by the Trades view's cards, tables and detail page. */
 import type { TradeResource } from "@spreadops/resources/schema";
-import { useEffect, useState } from "react";
 import { PhaseBadge } from "../../components/PhaseBadge";
 import { signedUsd, UNKNOWN } from "../../components/format";
 import { isSpreadKind, kindLabel, rightOf, strikeText } from "./spread-math";
@@ -43,12 +42,3 @@ export function tradeTitle(trade: TradeResource): string {
   return `${spec.underlying} ${strikesText(trade).replace(" / ", "/")} ${spec.expiry}`;
 }
 
-/** The current time, re-read every `intervalMs` (for ages and countdowns; no network). */
-export function useNow(intervalMs: number): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    const timer = setInterval(() => { setNow(Date.now()); }, intervalMs);
-    return () => { clearInterval(timer); };
-  }, [intervalMs]);
-  return now;
-}
