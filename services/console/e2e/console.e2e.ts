@@ -20,6 +20,8 @@ const REPO = fileURLToPath(new URL("../../../", import.meta.url));
 const ARTIFACTS = `${REPO}artifacts/e2e`;
 const DOCS_IMAGES = `${REPO}docs/images`;
 const VIEWS = ["connection", "strategies", "scanner", "trades", "activity"] as const;
+/** The screenshots docs/console.md shows (CI keeps every screenshot as an artifact). */
+const DOC_SHOTS = new Set(["connection", "strategies", "strategy-editor", "scanner", "trades", "trade-approve-dialog", "activity", "trades-dark", "gateway-down"]);
 
 interface TradeObject {
   metadata: { name: string; resourceVersion?: string };
@@ -49,7 +51,7 @@ async function tradesFromConsole(platform: RunningPlatform): Promise<TradeObject
 async function screenshot(page: Page, name: string): Promise<void> {
   await mkdir(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: `${ARTIFACTS}/${name}.png`, fullPage: false });
-  if (process.env["SPREADOPS_E2E_DOCS"] === "1") {
+  if (process.env["SPREADOPS_E2E_DOCS"] === "1" && DOC_SHOTS.has(name)) {
     await mkdir(DOCS_IMAGES, { recursive: true });
     await page.screenshot({ path: `${DOCS_IMAGES}/console-${name}.png`, fullPage: false });
   }
