@@ -26,6 +26,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import * as api from "./index.js";
 import {
   AccountSummarySchema,
+  ConsoleService,
   ExecutionService,
   GatewayService,
   OptionChainSchema,
@@ -37,6 +38,7 @@ import {
   StrategySpecSchema,
   WhatIfResultSchema,
   file_spreadops_v1_common,
+  file_spreadops_v1_console,
   file_spreadops_v1_execution,
   file_spreadops_v1_gateway,
   file_spreadops_v1_market,
@@ -52,6 +54,7 @@ const generatedFiles: readonly DescFile[] = [
   file_spreadops_v1_scanner,
   file_spreadops_v1_strategy,
   file_spreadops_v1_execution,
+  file_spreadops_v1_console,
 ];
 
 // The generated code embeds descriptors without source info, so comments (and the proto as it is
@@ -87,9 +90,10 @@ describe("services", () => {
       GetPositions: "unary",
       GetAccountSummary: "unary",
       GetPacingStats: "unary",
+      WatchPacingStats: "server_streaming",
     },
     ScannerService: { ScanSpreads: "unary", ScanUniverse: "server_streaming" },
-    StrategyService: { Evaluate: "unary", ValidateStrategy: "unary" },
+    StrategyService: { Evaluate: "unary", ValidateStrategy: "unary", WatchEvaluations: "server_streaming" },
     ExecutionService: {
       PreviewSpread: "unary",
       PlaceSpread: "unary",
@@ -101,8 +105,20 @@ describe("services", () => {
       EvaluateExits: "unary",
       StreamSpreadEvents: "server_streaming",
     },
+    ConsoleService: {
+      GetConsoleInfo: "unary",
+      WatchResources: "server_streaming",
+      ListObjectEvents: "unary",
+      CheckStrategy: "unary",
+      SaveStrategy: "unary",
+      SetStrategyPaused: "unary",
+      ApproveTrade: "unary",
+      RejectTrade: "unary",
+      CloseTrade: "unary",
+      WatchActivity: "server_streaming",
+    },
   };
-  const services = { GatewayService, ScannerService, StrategyService, ExecutionService };
+  const services = { GatewayService, ScannerService, StrategyService, ExecutionService, ConsoleService };
 
   it.each(Object.entries(services))("%s has exactly the expected RPCs and method kinds", (name, service) => {
     const actual = Object.fromEntries(service.methods.map((m) => [m.name, m.methodKind]));

@@ -9,11 +9,13 @@ export type { CelRule } from "./crd/schema-builders.js";
 export { crdFiles, crds, renderCrdYaml, strategyCrd, tradeCrd, REGENERATE_CRDS_COMMAND } from "./crd/crd-manifests.js";
 export type { CrdVersion, CustomResourceDefinition, JsonSchemaProps, PrinterColumn, ValidationRule } from "./crd/crd-manifests.js";
 export { compileCrdValidator } from "./crd/validate.js";
+export { crdTypeRegistrations, resourceTypeOf } from "./crd/type-registrations.js";
 export type { CrdValidationResult, CrdValidator, FieldCause, FieldValidation, ValidateOptions } from "./crd/validate.js";
 export {
   CrFieldError, durationFromProto, durationToProto, evaluateExitsRequestFor, exitRulesToProto, expiryFromProto, expiryToProto,
   fromStrategySpecProto, placeSpreadRequestFor, priceWalkToProto, toStrategySpecProto, tradeNameFor, tradeSpecFromProposal, tradeSpecToProto,
 } from "./crd/strategy-mapping.js";
+export { tradePhaseFromProto } from "./crd/trade-phase-mapping.js";
 export { KubernetesResourceStore, createKubernetesResourceStore } from "./kube/kubernetes-store.js";
 export type { KubernetesResourceStoreOptions } from "./kube/kubernetes-store.js";
 export { KubernetesApiError } from "./kube/errors.js";

@@ -97,6 +97,7 @@ export type {
 export { systemClock } from "./clock.js";
 export type { CancelTimer, Clock } from "./clock.js";
 export { clockOffsetOption, offsetClock } from "./clock-offset.js";
+export { StreamFollower, type StreamBackoff, type StreamFollowerOptions } from "./stream-follower.js";
 export {
   ConflictError,
   LeaseStoreError,

@@ -5,25 +5,14 @@ import type { ExecutionService, StreamSpreadEventsResponse } from "@spreadops/ap
 import {
   ActivitySeverity, ActivitySource, ExitActionSchema, ExitReason, OptionRight, ExitReasonSchema, OptionRightSchema, OrderActionSchema, RollPhaseSchema, TradePhase,
 } from "@spreadops/api";
+import { tradePhaseFromProto } from "@spreadops/resources";
 import type { Clock, Logger } from "@spreadops/runtime";
+import { StreamFollower } from "@spreadops/runtime";
 import type { ActivityInit } from "./activity-feed.js";
 import type { UpstreamMonitor } from "./upstreams.js";
 
-/** The CR phase names (as the Trade's status shows them) of the proto's phases. */
-const PHASE_NAMES: Readonly<Record<TradePhase, string>> = {
-  [TradePhase.UNSPECIFIED]: "Unknown",
-  [TradePhase.PROPOSED]: "Proposed",
-  [TradePhase.PREVIEWED]: "Previewed",
-  [TradePhase.APPROVED]: "Approved",
-  [TradePhase.SUBMITTED]: "Submitted",
-  [TradePhase.PARTIALLY_FILLED]: "PartiallyFilled",
-  [TradePhase.OPEN]: "Open",
-  [TradePhase.CLOSING]: "Closing",
-  [TradePhase.CLOSED]: "Closed",
-  [TradePhase.REJECTED]: "Rejected",
-  [TradePhase.CANCELLED]: "Cancelled",
-  [TradePhase.EXPIRED]: "Expired",
-};
+/** The phase as the Trade's status names it. */
+const phaseName = (phase: TradePhase): string => tradePhaseFromProto(phase) ?? "Unknown";
 
 /** "stop loss" for EXIT_REASON_STOP_LOSS: an enum value in words. */
 function words(schema: DescEnum, value: number): string {
@@ -52,7 +41,7 @@ export function orderActivity(event: StreamSpreadEventsResponse, nameOf: (tradeI
     case "phaseChange": {
       const { from, to, reason } = event.event.value;
       const severity = to === TradePhase.REJECTED || to === TradePhase.CANCELLED ? ActivitySeverity.WARNING : ActivitySeverity.INFO;
-      return { ...base, severity, reason: "OrderPhaseChanged", message: `order ${PHASE_NAMES[from]} → ${PHASE_NAMES[to]}${reason === "" ? "" : `: ${reason}`}` };
+      return { ...base, severity, reason: "OrderPhaseChanged", message: `order ${phaseName(from)} → ${phaseName(to)}${reason === "" ? "" : `: ${reason}`}` };
     }
     case "fill": {
       const fill = event.event.value;
@@ -107,54 +96,34 @@ export interface OrderEventFollowerOptions {
  * backoff; never throws.
  */
 export class OrderEventFollower {
-  readonly #options: OrderEventFollowerOptions;
-  readonly #backoff: { readonly baseDelayMs: number; readonly maxDelayMs: number };
-  #abort: AbortController | undefined;
-  #loop: Promise<void> | undefined;
+  readonly #stream: StreamFollower<StreamSpreadEventsResponse>;
 
   constructor(options: OrderEventFollowerOptions) {
-    this.#options = options;
-    this.#backoff = options.backoff ?? { baseDelayMs: 1_000, maxDelayMs: 30_000 };
+    const { execution, monitor, logger, onEvent } = options;
+    this.#stream = new StreamFollower({
+      open: (signal) => execution.streamSpreadEvents({}, { signal }),
+      onMessage: (event) => {
+        monitor.reachable("execution");
+        try {
+          onEvent(event);
+        } catch (error) {
+          logger.error({ err: error, tradeId: event.tradeId }, "order event handler failed");
+        }
+      },
+      onFailure: (error) => {
+        monitor.observe("execution", error);
+        logger.debug({ err: error }, "order event stream failed: reconnecting");
+      },
+      clock: options.clock,
+      ...(options.backoff === undefined ? {} : { backoff: options.backoff }),
+    });
   }
 
   start(): void {
-    if (this.#abort !== undefined) return;
-    this.#abort = new AbortController();
-    this.#loop = this.#run(this.#abort.signal);
+    this.#stream.start();
   }
 
-  async stop(): Promise<void> {
-    this.#abort?.abort();
-    await this.#loop;
-    this.#abort = undefined;
-    this.#loop = undefined;
-  }
-
-  async #run(signal: AbortSignal): Promise<void> {
-    const aborted = (): boolean => signal.aborted;
-    const { execution, monitor, logger, clock } = this.#options;
-    let failures = 0;
-    while (!aborted()) {
-      try {
-        for await (const event of execution.streamSpreadEvents({}, { signal })) {
-          failures = 0;
-          monitor.reachable("execution");
-          try {
-            this.#options.onEvent(event);
-          } catch (error) {
-            logger.error({ err: error, tradeId: event.tradeId }, "order event handler failed");
-          }
-        }
-        // The service ended the stream (e.g. it is shutting down): reconnect.
-      } catch (error) {
-        if (aborted()) return;
-        monitor.observe("execution", error);
-        logger.debug({ err: error }, "order event stream failed: reconnecting");
-      }
-      if (aborted()) return;
-      const delay = Math.min(this.#backoff.maxDelayMs, this.#backoff.baseDelayMs * 2 ** Math.min(failures, 30));
-      failures++;
-      await clock.sleep(delay, signal);
-    }
+  stop(): Promise<void> {
+    return this.#stream.stop();
   }
 }

@@ -1,4 +1,5 @@
 import type { Clock, Logger } from "@spreadops/runtime";
+import { StreamFollower } from "@spreadops/runtime";
 import type { ExecutionPort } from "./ports.js";
 import type { RateLimit } from "./work-queue.js";
 
@@ -19,48 +20,26 @@ export interface SpreadEventFollowerDeps {
  * trigger: the reconcile reads the truth with GetSpread. Reconnects with backoff; never throws.
  */
 export class SpreadEventFollower {
-  readonly #deps: SpreadEventFollowerDeps;
-  readonly #backoff: RateLimit;
-  #abort: AbortController | undefined;
-  #loop: Promise<void> | undefined;
+  readonly #stream: StreamFollower<{ readonly tradeId: string }>;
 
   constructor(deps: SpreadEventFollowerDeps) {
-    this.#deps = deps;
-    this.#backoff = deps.backoff ?? { baseDelayMs: 1_000, maxDelayMs: 30_000 };
+    this.#stream = new StreamFollower({
+      open: (signal) => deps.execution.streamSpreadEvents({}, { signal }),
+      onMessage: (event) => {
+        const key = deps.keyOf(event.tradeId);
+        if (key !== undefined) deps.enqueue(key);
+      },
+      onFailure: (error) => { deps.logger.warn({ err: error }, "spread event stream failed: reconnecting"); },
+      clock: deps.clock,
+      ...(deps.backoff === undefined ? {} : { backoff: deps.backoff }),
+    });
   }
 
   start(): void {
-    if (this.#abort !== undefined) return;
-    this.#abort = new AbortController();
-    this.#loop = this.#run(this.#abort.signal);
+    this.#stream.start();
   }
 
-  async stop(): Promise<void> {
-    this.#abort?.abort();
-    await this.#loop;
-    this.#abort = undefined;
-    this.#loop = undefined;
-  }
-
-  async #run(signal: AbortSignal): Promise<void> {
-    // A function, not the property: the compiler would narrow `signal.aborted` to false in the loop.
-    const aborted = (): boolean => signal.aborted;
-    let failures = 0;
-    while (!aborted()) {
-      try {
-        for await (const event of this.#deps.execution.streamSpreadEvents({}, { signal })) {
-          failures = 0;
-          const key = this.#deps.keyOf(event.tradeId);
-          if (key !== undefined) this.#deps.enqueue(key);
-        }
-      } catch (error) {
-        if (aborted()) return;
-        this.#deps.logger.warn({ err: error }, "spread event stream failed: reconnecting");
-      }
-      if (aborted()) return;
-      const delay = Math.min(this.#backoff.maxDelayMs, this.#backoff.baseDelayMs * 2 ** Math.min(failures, 30));
-      failures++;
-      await this.#deps.clock.sleep(delay, signal);
-    }
+  stop(): Promise<void> {
+    return this.#stream.stop();
   }
 }

@@ -1,5 +1,6 @@
-import { TradePhase } from "@spreadops/api";
+import type { TradePhase } from "@spreadops/api";
 import type { TradePhase as TradePhaseName } from "@spreadops/resources";
+import { tradePhaseFromProto } from "@spreadops/resources";
 
 /** Phases after which nothing happens to a Trade any more. */
 export const TERMINAL_PHASES: ReadonlySet<TradePhaseName> = new Set(["Closed", "Rejected", "Cancelled", "Expired"]);
@@ -21,22 +22,5 @@ export function isTerminal(phase: TradePhaseName | undefined): boolean {
   return phase !== undefined && TERMINAL_PHASES.has(phase);
 }
 
-const FROM_PROTO: Readonly<Record<TradePhase, TradePhaseName | undefined>> = {
-  [TradePhase.UNSPECIFIED]: undefined,
-  [TradePhase.PROPOSED]: "Proposed",
-  [TradePhase.PREVIEWED]: "Previewed",
-  [TradePhase.APPROVED]: "Approved",
-  [TradePhase.SUBMITTED]: "Submitted",
-  [TradePhase.PARTIALLY_FILLED]: "PartiallyFilled",
-  [TradePhase.OPEN]: "Open",
-  [TradePhase.CLOSING]: "Closing",
-  [TradePhase.CLOSED]: "Closed",
-  [TradePhase.REJECTED]: "Rejected",
-  [TradePhase.CANCELLED]: "Cancelled",
-  [TradePhase.EXPIRED]: "Expired",
-};
-
 /** The Trade phase of the execution service's phase; undefined for UNSPECIFIED. */
-export function phaseFromProto(phase: TradePhase): TradePhaseName | undefined {
-  return FROM_PROTO[phase];
-}
+export const phaseFromProto = (phase: TradePhase): TradePhaseName | undefined => tradePhaseFromProto(phase);

@@ -2,8 +2,7 @@ import { join, resolve } from "node:path";
 import { consoleDefinition } from "@spreadops/console";
 import { controllerDefinition } from "@spreadops/controller";
 import {
-  compileCrdValidator, crds, generateStoreApiToken, openFileStore, startStoreApiServer, writeKubeconfig,
-  type CustomResourceDefinition, type EmbeddedStore, type ResourceType, type TypeRegistration,
+  crdTypeRegistrations, crds, generateStoreApiToken, openFileStore, startStoreApiServer, writeKubeconfig, type EmbeddedStore,
 } from "@spreadops/resources";
 import { childLogger } from "@spreadops/runtime";
 import { consoleLink, generateConsoleToken, writeConsoleToken } from "./console-token.js";
@@ -32,22 +31,6 @@ export interface ControlPlaneEndpoints {
   };
 }
 
-const typeOf = (crd: CustomResourceDefinition): ResourceType => {
-  const version = crd.spec.versions.find((v) => v.storage) ?? crd.spec.versions[0];
-  return { group: crd.spec.group, version: version?.name ?? "", kind: crd.spec.names.kind, plural: crd.spec.names.plural, namespaced: crd.spec.scope === "Namespaced" };
-};
-
-/**
- * The CRDs as the embedded store serves them: each type validated by its shipped CRD's schema
- * and CEL rules, as the API server would (same YAML as `kubectl apply -f k8s/crds`).
- */
-export function crdTypes(): TypeRegistration[] {
-  return crds().map((crd) => {
-    const validator = compileCrdValidator(crd);
-    // The stored object goes along on updates, so transition rules (oldSelf) hold as on a cluster.
-    return { type: typeOf(crd), validate: (object, context) => validator.validate(object, context) };
-  });
-}
 
 /**
  * The control plane of the all-in-one: the embedded store (a file in the data dir), its
@@ -58,7 +41,7 @@ export async function startControlPlane(context: PlatformContext, platform: Plat
   const services = platform.services;
   const { config, version, io, logger, lifecycle, readiness, tracing } = context;
   const dataDir = resolve(config.dataDir);
-  const types = crdTypes();
+  const types = crdTypeRegistrations();
   const store: EmbeddedStore = await openFileStore({ dataDir, types });
   lifecycle.register("store", () => store.close());
 

@@ -2,11 +2,10 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
-  EmbeddedStore, generateStoreApiToken, startStoreApiServer, STRATEGY, TRADE, writeKubeconfig,
+  crdTypeRegistrations, EmbeddedStore, generateStoreApiToken, startStoreApiServer, STRATEGY, TRADE, writeKubeconfig,
   type ResourceType, type StoreApiServer, type StrategyResource, type TradeResource,
 } from "@spreadops/resources";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { crdTypes } from "../all-in-one/control-plane.js";
 import type { CommandIo } from "../command.js";
 import { ExitCode } from "../command.js";
 import { applyManifestFiles } from "./apply.js";
@@ -23,7 +22,7 @@ let api: StoreApiServer;
 let folder: string;
 
 beforeAll(async () => {
-  store = new EmbeddedStore({ types: crdTypes() });
+  store = new EmbeddedStore({ types: crdTypeRegistrations() });
   const token = generateStoreApiToken();
   api = await startStoreApiServer({ store, types: [STRATEGY, TRADE], token });
   folder = mkdtempSync(join(tmpdir(), "spreadops-cli-"));

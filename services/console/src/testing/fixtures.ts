@@ -1,23 +1,10 @@
 // Test-only: the embedded store with the real CRD validators, valid objects, and small helpers.
-import type { CustomResourceDefinition, KubeObject, ResourceType, TypeRegistration } from "@spreadops/resources";
-import { API_VERSION, EmbeddedStore, compileCrdValidator, crds } from "@spreadops/resources";
-
-const typeOf = (crd: CustomResourceDefinition): ResourceType => {
-  const version = crd.spec.versions.find((v) => v.storage) ?? crd.spec.versions[0];
-  return { group: crd.spec.group, version: version?.name ?? "", kind: crd.spec.names.kind, plural: crd.spec.names.plural, namespaced: crd.spec.scope === "Namespaced" };
-};
-
-/** The CRDs as the all-in-one's embedded store serves them (services/cli control-plane.ts crdTypes()). */
-export function crdTypes(): TypeRegistration[] {
-  return crds().map((crd) => {
-    const validator = compileCrdValidator(crd);
-    return { type: typeOf(crd), validate: (object, context) => validator.validate(object, context) };
-  });
-}
+import type { KubeObject } from "@spreadops/resources";
+import { API_VERSION, EmbeddedStore, crdTypeRegistrations } from "@spreadops/resources";
 
 /** An in-memory store validating Strategies and Trades as a cluster would. */
 export function memoryStore(): EmbeddedStore {
-  return new EmbeddedStore({ types: crdTypes() });
+  return new EmbeddedStore({ types: crdTypeRegistrations() });
 }
 
 /** A valid Strategy spec as a user writes it. */
