@@ -17,6 +17,7 @@ export {
 } from "./crd/strategy-mapping.js";
 export { tradePhaseFromProto } from "./crd/trade-phase-mapping.js";
 export { KubernetesResourceStore, createKubernetesResourceStore } from "./kube/kubernetes-store.js";
+export { clusterResourceStore } from "./kube/cluster-store.js";
 export type { KubernetesResourceStoreOptions } from "./kube/kubernetes-store.js";
 export { KubernetesApiError } from "./kube/errors.js";
 export {

@@ -5,9 +5,9 @@
 import { Code, ConnectError } from "@connectrpc/connect";
 import { ActivitySource, ConsoleService, ExecutionService, GatewayService, StrategyService } from "@spreadops/api";
 import type { ResourceStore } from "@spreadops/resources";
-import { STRATEGY, createKubernetesResourceStore } from "@spreadops/resources";
+import { STRATEGY, clusterResourceStore } from "@spreadops/resources";
 import type { Clock, ServiceDefinition } from "@spreadops/runtime";
-import { childLogger, connectService, findKubeConfig, offsetClock, systemClock } from "@spreadops/runtime";
+import { childLogger, connectService, offsetClock, systemClock } from "@spreadops/runtime";
 import { ActivityFeed } from "./activity-feed.js";
 import { AuditTrail } from "./audit-trail.js";
 import { consoleOptions, type ConsoleConfig } from "./console-options.js";
@@ -38,14 +38,6 @@ export interface ConsoleParts {
   readonly webRoot?: string;
 }
 
-function kubernetesStore(env: Readonly<Record<string, string | undefined>>): ResourceStore {
-  const kubeConfig = findKubeConfig(env);
-  if (kubeConfig === undefined) {
-    throw new Error("no Kubernetes cluster found (not in a pod, no KUBECONFIG, no ~/.kube/config); on one machine run `spreadops all`, which hosts the console on the embedded store");
-  }
-  return createKubernetesResourceStore(kubeConfig, { fieldManager: "spreadops-console" });
-}
-
 /** The console as a runtime service, for `main` (serviceMain) and `spreadops console` / `spreadops all`. */
 export function consoleDefinition(version: string, parts: ConsoleParts = {}): ServiceDefinition<ReturnType<typeof consoleOptions>> {
   return {
@@ -60,7 +52,7 @@ export function consoleDefinition(version: string, parts: ConsoleParts = {}): Se
       // Configuration mistakes fail the start, before anything is opened.
       const token = loadConsoleToken(config);
       const guard = new MutationGuard({ token, allowedOrigins: parseAllowedOrigins(config.allowedOrigins) });
-      const store = parts.store?.(config) ?? kubernetesStore(env);
+      const store = parts.store?.(config) ?? clusterResourceStore(env, "console");
       const consoleMetrics = createConsoleMetrics(metrics);
 
       const activity = new ActivityFeed({ clock });

@@ -1,9 +1,9 @@
 import { ExecutionService, GatewayService, StrategyService } from "@spreadops/api";
 import type { ResourceStore } from "@spreadops/resources";
-import { createKubernetesResourceStore } from "@spreadops/resources";
+import { clusterResourceStore } from "@spreadops/resources";
 import type { Clock, ConfigOf, ServiceDefinition } from "@spreadops/runtime";
 import {
-  clockOffsetOption, commonOptions, connectService, createLeadership, duration, findKubeConfig, instrumentLeadership, leaderElectionOptions, offsetClock, option, systemClock,
+  clockOffsetOption, commonOptions, connectService, createLeadership, duration, instrumentLeadership, leaderElectionOptions, offsetClock, option, systemClock,
 } from "@spreadops/runtime";
 import { z } from "zod";
 import { buildController } from "./build-controller.js";
@@ -55,14 +55,6 @@ export interface ControllerParts {
   readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
-function kubernetesStore(env: Readonly<Record<string, string | undefined>>): ResourceStore {
-  const kubeConfig = findKubeConfig(env);
-  if (kubeConfig === undefined) {
-    throw new Error("no Kubernetes cluster found (not in a pod, no KUBECONFIG, no ~/.kube/config); on one machine run `spreadops all`, which hosts the controller on the embedded store");
-  }
-  return createKubernetesResourceStore(kubeConfig, { fieldManager: "spreadops-controller" });
-}
-
 /** The controller as a runtime service, for `main` (serviceMain) and `spreadops controller` (runService). */
 export function controllerDefinition(version: string, parts: ControllerParts = {}): ServiceDefinition<ReturnType<typeof controllerOptions>> {
   return {
@@ -72,7 +64,7 @@ export function controllerDefinition(version: string, parts: ControllerParts = {
     options: controllerOptions(),
     async start({ config, logger, metrics, readiness, lifecycle }) {
       const env = parts.env ?? process.env;
-      const store = parts.store?.(config) ?? kubernetesStore(env);
+      const store = parts.store?.(config) ?? clusterResourceStore(env, "controller");
       const strategy = parts.strategy?.(config) ?? connectService(StrategyService, { baseUrl: config.strategyUrl, lifecycle }).client;
       const execution = parts.execution?.(config) ?? connectService(ExecutionService, { baseUrl: config.executionUrl, lifecycle }).client;
       const gateway = parts.gateway?.(config) ?? connectService(GatewayService, { baseUrl: config.gatewayUrl, lifecycle }).client;
