@@ -7,6 +7,7 @@
  * to artifacts/e2e/latency.json for docs/performance.md.
  */
 import { mkdir, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { createClient } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-node";
@@ -19,6 +20,7 @@ import { startPlatform, type RunningPlatform } from "./platform.js";
 const REPO = fileURLToPath(new URL("../../../", import.meta.url));
 const ARTIFACTS = `${REPO}artifacts/e2e`;
 const DOCS_IMAGES = `${REPO}docs/images`;
+const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
 const VIEWS = ["connection", "strategies", "scanner", "trades", "activity"] as const;
 /** The screenshots docs/console.md shows (CI keeps every screenshot as an artifact). */
 const DOC_SHOTS = new Set(["connection", "strategies", "strategy-editor", "scanner", "trades", "trade-approve-dialog", "activity", "trades-dark", "gateway-down"]);
@@ -266,6 +268,36 @@ describe("web console on the all-in-one, in Chromium", () => {
     await page.getByTestId("field-risk.maxRiskPerTrade").waitFor();
     await screenshot(page, "strategy-editor");
     expect(consoleErrors.filter((e) => !/Failed to load resource/.test(e))).toEqual([]);
+  });
+
+  it("has no serious accessibility violations on any view, in either theme (axe-core)", async () => {
+    // A second page whose context bypasses the console's CSP, only so axe's script can be injected.
+    const auditContext = await browser.newContext({ viewport: { width: 1280, height: 800 }, bypassCSP: true });
+    const audit = await auditContext.newPage();
+    try {
+      await audit.goto(platform.signInLink);
+      const found: string[] = [];
+      for (const theme of ["light", "dark"] as const) {
+        await audit.evaluate((t) => { localStorage.setItem("spreadops.console.theme", t); }, theme);
+        for (const view of VIEWS) {
+          await audit.goto(`${platform.consoleUrl}/${view}`);
+          await audit.locator(`main h1[id="${view}-title"]`).waitFor();
+          await audit.waitForTimeout(500);
+          await audit.addScriptTag({ path: AXE });
+          const violations = await audit.evaluate(async () => {
+            const axe = (window as unknown as { axe: { run: (context: Document, options: object) => Promise<{ violations: { id: string; impact: string | null; nodes: { target: string[] }[] }[] }> } }).axe;
+            const result = await axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21aa"] } });
+            return result.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.slice(0, 3).map((n) => n.target.join(" ")) }));
+          });
+          for (const v of violations) {
+            if (v.impact === "serious" || v.impact === "critical") found.push(`${theme} /${view}: ${v.id} (${v.impact}) at ${v.targets.join(", ")}`);
+          }
+        }
+      }
+      expect(found).toEqual([]);
+    } finally {
+      await auditContext.close();
+    }
   });
 
   it("keeps the scanner grid virtualised with thousands of rows", async () => {

@@ -3,46 +3,18 @@
  * scan's candidates), the Strategy's trades and its Events. Events are fetched on open and
  * whenever the object's resourceVersion changes (no timer).
  */
-import { timestampMs } from "@bufbuild/protobuf/wkt";
-import type { ObjectEvent } from "@spreadops/api";
 import type { StrategyResource } from "@spreadops/resources/schema";
-import { useEffect, useState } from "react";
-import { useClients } from "../../api/context";
 import { useResources } from "../../api/resources";
 import { Link, useRouter } from "../../app/router";
 import { dateTime, num, parseTime, usd } from "../../components/format";
 import { Freshness, staleClass } from "../../components/Freshness";
-import { explainMutationError } from "../../components/mutation";
+import { ObjectEventsTable, useObjectEvents } from "../../components/ObjectEvents";
 import { PhaseBadge } from "../../components/PhaseBadge";
 import { Ago, Pnl, useNow } from "./common";
 import { PauseButton } from "./pause";
 import { STRATEGY_SPEC_JSON } from "./schema-fields";
 import { conditionTone, describeEntryRule, pnlOf, rangeText, sortConditions, tradesOf } from "./strategy-model";
 import { specYaml } from "./yaml-diff";
-
-interface EventsState {
-  readonly events: readonly ObjectEvent[];
-  readonly loading: boolean;
-  readonly error?: string;
-  /** The resourceVersion the list was fetched for. */
-  readonly version?: string;
-}
-
-function useObjectEvents(name: string, resourceVersion: string | undefined): EventsState & { reload: () => void } {
-  const clients = useClients();
-  const [state, setState] = useState<EventsState>({ events: [], loading: true });
-  const [nonce, setNonce] = useState(0);
-  useEffect(() => {
-    const controller = new AbortController();
-    setState((s) => ({ ...s, loading: true }));
-    clients.console.listObjectEvents({ kind: "Strategy", name }, { signal: controller.signal }).then(
-      (response) => { setState({ events: response.events, loading: false, ...(resourceVersion === undefined ? {} : { version: resourceVersion }) }); },
-      (e: unknown) => { if (!controller.signal.aborted) setState((s) => ({ ...s, loading: false, error: explainMutationError(e) })); },
-    );
-    return () => { controller.abort(); };
-  }, [clients, name, resourceVersion, nonce]);
-  return { ...state, reload: () => { setNonce((n) => n + 1); } };
-}
 
 function SpecSummary({ strategy }: { strategy: StrategyResource }) {
   const spec = strategy.spec;
@@ -90,7 +62,7 @@ export function StrategyDetail({ name, notice, onDismissNotice }: { name: string
   const { navigate } = useRouter();
   const now = useNow();
   const strategy = strategies.find((s) => s.metadata.name === name);
-  const events = useObjectEvents(name, strategy?.metadata.resourceVersion);
+  const events = useObjectEvents("Strategy", name, strategy?.metadata.resourceVersion);
   const own = tradesOf(trades, name);
 
   if (!loaded) return <p className="hint" role="status">Loading…</p>;
@@ -216,27 +188,7 @@ export function StrategyDetail({ name, notice, onDismissNotice }: { name: string
           <span className="spacer" />
           <button type="button" onClick={events.reload}>Refresh events</button>
         </div>
-        {events.error === undefined ? null : <p className="error" role="alert">Could not load the events: {events.error}</p>}
-        {events.events.length === 0 && !events.loading && events.error === undefined ? <p className="hint">No Events recorded.</p> : null}
-        {events.events.length === 0 ? null : (
-          <div className="table-wrap">
-            <table data-testid="strategy-events">
-              <thead><tr><th scope="col">Last seen</th><th scope="col">Type</th><th scope="col">Reason</th><th scope="col">Message</th><th scope="col" className="num">Count</th><th scope="col">From</th></tr></thead>
-              <tbody>
-                {[...events.events].reverse().map((e, i) => (
-                  <tr key={`${e.reason}-${String(i)}`}>
-                    <td>{dateTime(e.lastTime === undefined ? undefined : timestampMs(e.lastTime))}</td>
-                    <td>{e.type === "Warning" ? <span className="badge warn">Warning</span> : e.type}</td>
-                    <td>{e.reason}</td>
-                    <td>{e.message}</td>
-                    <td className="num">{e.count}</td>
-                    <td>{e.component}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+        <ObjectEventsTable events={events} testId="strategy-events" className="table-wrap" />
       </section>
     </section>
   );

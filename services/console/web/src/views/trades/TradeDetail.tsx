@@ -3,47 +3,19 @@
  * and the Events recorded about it (fetched when the page opens and whenever the Trade's
  * resourceVersion changes; no timer).
  */
-import { timestampMs } from "@bufbuild/protobuf/wkt";
-import type { ObjectEvent } from "@spreadops/api";
 import type { TradeResource } from "@spreadops/resources/schema";
-import { useEffect, useState, type ReactNode } from "react";
-import { useClients } from "../../api/context";
-import { describeError } from "../../api/live-stream";
+import type { ReactNode } from "react";
 import type { LiveStreamHandle } from "../../api/use-live-stream";
 import { Link } from "../../app/router";
 import { Freshness, staleClass } from "../../components/Freshness";
+import { ObjectEventsTable, useObjectEvents } from "../../components/ObjectEvents";
 import { PhaseBadge } from "../../components/PhaseBadge";
 import { clockTime, dateTime, num, parseTime, usd, UNKNOWN } from "../../components/format";
 import type { TradeActions } from "./actions";
-import { kindText, Pnl, TradeMode, TradePhase, tradeTitle } from "./bits";
+import { filledText, kindText, Pnl, TradeMode, TradePhase, tradeTitle } from "./bits";
 import { OrderSummary } from "./OrderSummary";
 import { ProposalCard } from "./ProposalCard";
 import { isClosable, sectionOf, shownUnrealized, tradeIdOf, type ExecutionQuote } from "./trade-model";
-
-interface EventsState {
-  readonly events: readonly ObjectEvent[] | undefined;
-  readonly at: number | undefined;
-  readonly error: string | undefined;
-  readonly loading: boolean;
-}
-
-function useObjectEvents(name: string, resourceVersion: string | undefined): EventsState {
-  const clients = useClients();
-  const [state, setState] = useState<EventsState>({ events: undefined, at: undefined, error: undefined, loading: true });
-  useEffect(() => {
-    const abort = new AbortController();
-    setState((s) => ({ ...s, loading: true }));
-    clients.console.listObjectEvents({ kind: "Trade", name }, { signal: abort.signal }).then(
-      (response) => { setState({ events: response.events, at: Date.now(), error: undefined, loading: false }); },
-      (error: unknown) => {
-        if (abort.signal.aborted) return;
-        setState((s) => ({ ...s, error: describeError(error).message, loading: false }));
-      },
-    );
-    return () => { abort.abort(); };
-  }, [clients, name, resourceVersion]);
-  return state;
-}
 
 const yesNo = (value: boolean | undefined): string => (value === true ? "yes" : "no");
 const text = (value: string | number | undefined): ReactNode => (value === undefined || value === "" ? UNKNOWN : value);
@@ -74,7 +46,7 @@ export function TradeDetail({ name, trades, loaded, storeStream, actions, quotes
   gatewayMode: string | undefined;
 }) {
   const trade = trades.find((t) => t.metadata.name === name);
-  const events = useObjectEvents(name, trade?.metadata.resourceVersion);
+  const events = useObjectEvents("Trade", name, trade?.metadata.resourceVersion);
   const back = <p className="back"><Link to="/trades">← All trades</Link></p>;
 
   if (trade === undefined) {
@@ -125,7 +97,7 @@ export function TradeDetail({ name, trades, loaded, storeStream, actions, quotes
             <span className="hint">Live P&amp;L</span> <Freshness stream={execution} label="P&L" />
           </div>
           <Facts rows={[
-            ["Filled / ordered", `${num(status?.filledQuantity, 0)} / ${spec?.quantity ?? UNKNOWN}`],
+            ["Filled / ordered", filledText(trade)],
             ["Average fill", status?.avgFillPrice === undefined ? UNKNOWN : `${usd(status.avgFillPrice)} / share`],
             ["Unrealized P&L", <><Pnl value={pnl.value} testId={`pnl-${name}`} /> <span className="hint">{pnl.source === "execution" ? `execution service, ${clockTime(pnl.at)}${pnl.stale ? " (stale)" : ""}` : pnl.source === "status" ? "from the Trade status" : "unknown: no quotes"}</span></>],
             ["Current mid", quote?.currentMid === undefined ? UNKNOWN : `${usd(quote.currentMid)} / share`],
@@ -273,27 +245,7 @@ export function TradeDetail({ name, trades, loaded, storeStream, actions, quotes
           <span className="spacer" />
           <span className="hint">{events.at === undefined ? (events.loading ? "loading…" : "") : `as of ${clockTime(events.at)}`}</span>
         </div>
-        {events.error === undefined ? null : <p className="error" role="alert">Could not load the events: {events.error}</p>}
-        {events.events === undefined ? null : events.events.length === 0 ? <p className="hint">No events recorded.</p> : (
-          <div className="table-scroll">
-            <table data-testid="trade-events">
-              <thead><tr><th scope="col">Type</th><th scope="col">Reason</th><th scope="col">Message</th><th scope="col">From</th><th scope="col" className="num">Count</th><th scope="col">First</th><th scope="col">Last</th></tr></thead>
-              <tbody>
-                {events.events.map((e, index) => (
-                  <tr key={`${e.reason}-${index}`}>
-                    <td><span className={`badge ${e.type === "Warning" ? "warn" : "muted"}`}>{e.type}</span></td>
-                    <td>{e.reason}</td>
-                    <td className="wrap">{e.message}</td>
-                    <td>{e.component}</td>
-                    <td className="num">{e.count}</td>
-                    <td>{e.firstTime === undefined ? UNKNOWN : dateTime(timestampMs(e.firstTime))}</td>
-                    <td>{e.lastTime === undefined ? UNKNOWN : dateTime(timestampMs(e.lastTime))}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+        <ObjectEventsTable events={events} testId="trade-events" className="table-scroll" />
       </section>
     </section>
   );

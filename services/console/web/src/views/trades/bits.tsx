@@ -1,7 +1,7 @@
 /** Small pieces shared by the Trades view's cards, tables and detail page. */
 import type { TradeResource } from "@spreadops/resources/schema";
 import { PhaseBadge } from "../../components/PhaseBadge";
-import { signedUsd, UNKNOWN } from "../../components/format";
+import { num, signedUsd, UNKNOWN } from "../../components/format";
 import { isSpreadKind, kindLabel, rightOf, strikeText } from "./spread-math";
 
 /** The trade's phase badge; `phase-<name>` on every trade in every section. */
@@ -33,6 +33,11 @@ export function strikesText(trade: TradeResource): string {
   if (spec === undefined) return UNKNOWN;
   const right = isSpreadKind(spec.kind) ? ` ${rightOf(spec.kind)}` : "";
   return `${strikeText(spec.shortStrike)} / ${strikeText(spec.longStrike)}${right}`;
+}
+
+/** "1 / 2": contracts filled so far / ordered. */
+export function filledText(trade: TradeResource): string {
+  return `${num(trade.status?.filledQuantity, 0)} / ${trade.spec?.quantity ?? UNKNOWN}`;
 }
 
 /** One-line title of a trade: "SPY 580/575 P 2026-12-18". */

@@ -4,7 +4,7 @@ import { useMemo, useState } from "react";
 import { Link } from "../../app/router";
 import { clockTime, dateTime, num, parseTime, UNKNOWN } from "../../components/format";
 import type { TradeActions } from "./actions";
-import { kindText, Pnl, strikesText, TradePhase } from "./bits";
+import { filledText, kindText, Pnl, strikesText, TradePhase } from "./bits";
 import { isClosable, shownUnrealized, sortBy, tradeIdOf, type ExecutionQuote, type SortDirection } from "./trade-model";
 
 type Key = (t: TradeResource) => number | string | undefined;
@@ -45,8 +45,11 @@ function useSort<K extends string>(keys: Record<K, Key>, rows: readonly TradeRes
 
 const time = (rfc3339: string | undefined): number | undefined => parseTime(rfc3339);
 
+/** Both tables sort their Spread column by the underlying. */
+const bySymbol: Key = (t) => t.spec?.underlying;
+
 const POSITION_KEYS = {
-  symbol: (t: TradeResource) => t.spec?.underlying,
+  symbol: bySymbol,
   expiry: (t: TradeResource) => t.spec?.expiry,
   realized: (t: TradeResource) => t.status?.realizedPnl,
   opened: (t: TradeResource) => time(t.status?.openedAt),
@@ -108,7 +111,7 @@ export function PositionsTable({ trades, actions, quotes, executionLive }: {
               <tr key={name} data-testid={`position-${name}`}>
                 <TradeCell trade={trade} />
                 <td>{trade.spec?.expiry ?? UNKNOWN}</td>
-                <td className="num">{num(trade.status?.filledQuantity, 0)} / {trade.spec?.quantity ?? UNKNOWN}</td>
+                <td className="num">{filledText(trade)}</td>
                 <td className="num">{num(trade.status?.avgFillPrice)}</td>
                 <td className={`num${pnl.stale ? " is-stale" : ""}`}>
                   <Pnl value={pnl.value} testId={`pnl-${name}`} />
@@ -137,7 +140,7 @@ export function PositionsTable({ trades, actions, quotes, executionLive }: {
 }
 
 const HISTORY_KEYS = {
-  symbol: (t: TradeResource) => t.spec?.underlying,
+  symbol: bySymbol,
   realized: (t: TradeResource) => t.status?.realizedPnl,
   closed: (t: TradeResource) => time(t.status?.closedAt) ?? time(t.metadata.creationTimestamp),
 } satisfies Record<string, Key>;
@@ -174,7 +177,7 @@ export function HistoryTable({ trades }: { trades: readonly TradeResource[] }) {
                 <tr key={name} data-testid={`history-${name}`}>
                   <TradeCell trade={trade} />
                   <td>{trade.spec?.expiry ?? UNKNOWN}</td>
-                  <td className="num">{num(trade.status?.filledQuantity, 0)} / {trade.spec?.quantity ?? UNKNOWN}</td>
+                  <td className="num">{filledText(trade)}</td>
                   <td><TradePhase trade={trade} /></td>
                   <td className="wrap">{exit === undefined ? (trade.status?.message ?? (trade.spec?.rejected === true ? "rejected by hand" : UNKNOWN)) : <>{exit.reason}{exit.message === undefined ? null : <span className="sub">{exit.message}</span>}</>}</td>
                   <td className="num">{trade.status?.fills?.length ?? 0}</td>
