@@ -5,6 +5,7 @@ import type { ResourceStore } from "@spreadops/resources";
 import { API_VERSION } from "@spreadops/resources";
 import type { Clock, Logger } from "@spreadops/runtime";
 import type { ActivityFeed } from "./activity-feed.js";
+import { WindowLimiter } from "./window-limiter.js";
 import type { Caller } from "./mutation-guard.js";
 
 /** Who reports the console's Events. */
@@ -38,6 +39,9 @@ export interface AuditEvent {
   readonly type?: "Normal" | "Warning";
 }
 
+/** Refused changes shown in the activity feed per minute; the log and the audit file keep every one. */
+export const DENIED_SHOWN_PER_MINUTE = 10;
+
 /** Options for {@link AuditTrail.open}. */
 export interface AuditTrailOptions {
   readonly logger: Logger;
@@ -60,10 +64,16 @@ export class AuditTrail {
   readonly #file: FileHandle | undefined;
   /** Appends are chained so lines never interleave and keep their order. */
   #appending: Promise<void> = Promise.resolve();
+  /**
+   * Denied attempts shown in the activity feed: anyone who reaches the port can make them, and
+   * a flood must not push real entries out of the feed's buffer. The log and the file keep all.
+   */
+  readonly #deniedShown: WindowLimiter;
 
   private constructor(options: AuditTrailOptions, file: FileHandle | undefined) {
     this.#options = options;
     this.#file = file;
+    this.#deniedShown = new WindowLimiter({ limit: DENIED_SHOWN_PER_MINUTE, windowMs: 60_000, clock: options.clock });
   }
 
   /**
@@ -98,7 +108,19 @@ export class AuditTrail {
     if (ok) logger.info(line, summary);
     else logger.warn(line, summary);
 
-    if (ok || denied) {
+    const shown = denied ? this.#deniedShown.take() : "allowed";
+    if (shown === "first-refused") {
+      activity.add({
+        source: ActivitySource.AUDIT,
+        severity: ActivitySeverity.WARNING,
+        kind: "",
+        name: "",
+        reason: "DeniedAttemptsThrottled",
+        message: `more than ${DENIED_SHOWN_PER_MINUTE} refused changes this minute; the rest are not shown here (every one is in the console's log and audit file)`,
+        actor: "",
+      });
+    }
+    if (ok || (denied && shown === "allowed")) {
       activity.add({
         source: ActivitySource.AUDIT,
         severity: denied ? ActivitySeverity.WARNING : ActivitySeverity.INFO,

@@ -4,6 +4,7 @@ import { age, parseTime, UNKNOWN } from "../../components/format";
 import type { TradeActions } from "./actions";
 import { kindText, TradeMode, TradePhase, tradeTitle } from "./bits";
 import { OrderSummary } from "./OrderSummary";
+import { statusNote } from "./trade-model";
 
 /**
  * A proposal waiting for the trader: the order in full with its what-if preview, and Approve /
@@ -23,6 +24,7 @@ export function ProposalCard({ trade, actions, now, gatewayMode, executionMultip
   const preview = trade.status?.preview;
   const pending = actions.pendingOf(trade);
   const note = actions.noteOf(name);
+  const statusText = statusNote(trade.status?.message, spec?.reason);
   const created = parseTime(trade.metadata.creationTimestamp);
   const live = spec?.mode === "live";
   const Heading = headingLevel === 2 ? "h2" : "h3";
@@ -51,7 +53,7 @@ export function ProposalCard({ trade, actions, now, gatewayMode, executionMultip
           </>
         : <OrderSummary trade={trade} testIds executionMultiplier={executionMultiplier} />}
       {spec?.reason === undefined || spec.reason === "" ? null : <p className="reason"><span className="hint">Why: </span>{spec.reason}</p>}
-      {trade.status?.message === undefined || trade.status.message === "" ? null : <p className="hint">{trade.status.message}</p>}
+      {statusText === undefined ? null : <p className="hint">{statusText}</p>}
       {pending?.action === "approve" ? (
         <p className="pending-note approved" data-testid="approved-pending" role="status">
           Approved — waiting for the controller{pending.inFlight ? " (sending…)" : ""}

@@ -1,6 +1,6 @@
 import type { TradeResource, TradeSpec, TradeStatus } from "@spreadops/resources/schema";
 import { describe, expect, it } from "vitest";
-import { isClosable, proposalChanges, prunePending, sectionOf, sectionTrades, shownUnrealized, sortBy, tradeIdOf, type ExecutionQuote, type Pending } from "./trade-model";
+import { isClosable, proposalChanges, prunePending, sectionOf, sectionTrades, shownUnrealized, sortBy, statusNote, tradeIdOf, type ExecutionQuote, type Pending } from "./trade-model";
 
 const spec: TradeSpec = { strategyRef: "s", underlying: "SPY", kind: "bullPut", expiry: "2026-12-18", shortStrike: 580, longStrike: 575, quantity: 1, limitPrice: 1.25, mode: "paper" };
 
@@ -147,5 +147,20 @@ describe("sortBy", () => {
   it("sorts strings and keeps equal keys in their order", () => {
     const s = [{ n: "1", v: "QQQ" }, { n: "2", v: "IWM" }, { n: "3", v: "QQQ" }];
     expect(sortBy(s, (r) => r.v, "ascending").map((r) => r.n)).toEqual(["2", "1", "3"]);
+  });
+});
+
+describe("statusNote", () => {
+  const reason = "RSI(14) 27 < 30: bullish; bull put 580/575";
+  it("drops the repeated reason and keeps the rest of the controller's message", () => {
+    expect(statusNote(`waiting for approval (set spec.approved: true); ${reason}; preview: max loss 620 USD`, reason))
+      .toBe("waiting for approval (set spec.approved: true); preview: max loss 620 USD");
+    expect(statusNote(`waiting for approval; ${reason}`, reason)).toBe("waiting for approval");
+  });
+  it("keeps a message that does not repeat the reason, and drops one that is only the reason", () => {
+    expect(statusNote("order submitted, id 17", reason)).toBe("order submitted, id 17");
+    expect(statusNote(reason, reason)).toBeUndefined();
+    expect(statusNote("", reason)).toBeUndefined();
+    expect(statusNote("placed", undefined)).toBe("placed");
   });
 });

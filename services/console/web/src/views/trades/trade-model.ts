@@ -242,3 +242,15 @@ export function sortBy<T>(rows: readonly T[], key: (row: T) => number | string |
     })
     .map((x) => x.row);
 }
+
+/**
+ * The controller's status message without the proposal's reason, which the card already shows
+ * as "Why" (the controller repeats it: "waiting for approval (…); <reason>; preview: …").
+ * Undefined when nothing is left.
+ */
+export function statusNote(message: string | undefined, reason: string | undefined): string | undefined {
+  if (message === undefined || message.trim() === "") return undefined;
+  if (reason === undefined || reason.trim() === "" || !message.includes(reason)) return message;
+  const rest = message.replace(reason, "").replace(/;\s*;/g, ";").replace(/^[\s;]+|[\s;]+$/g, "");
+  return rest === "" ? undefined : rest;
+}
