@@ -31,6 +31,17 @@ describe("Lifecycle", () => {
     expect(report.results.map((r) => r.name)).toEqual(["server", "tws", "tracing"]);
   });
 
+  it("aborts `stopping` when shutdown begins, before the first resource closes", async () => {
+    const { logger } = captureLogger();
+    const lifecycle = new Lifecycle({ logger });
+    const order: string[] = [];
+    lifecycle.stopping.addEventListener("abort", () => { order.push("stopping"); });
+    lifecycle.register("server", () => { order.push(`server closes (stopping aborted: ${String(lifecycle.stopping.aborted)})`); });
+    expect(lifecycle.stopping.aborted).toBe(false);
+    await Promise.all([lifecycle.shutdown("test"), lifecycle.shutdown("again")]);
+    expect(order).toEqual(["stopping", "server closes (stopping aborted: true)"]);
+  });
+
   it("keeps going past a failing close and a hanging one, and logs both", async () => {
     const { logger, lines } = captureLogger();
     const lifecycle = new Lifecycle({ logger });

@@ -58,6 +58,7 @@ export class Lifecycle {
   readonly #defaultTimeoutMs: number;
   readonly #exit: ((code: number) => void) | undefined;
   readonly #resources: Resource[] = [];
+  readonly #stopping = new AbortController();
   #shutdown: Promise<ShutdownReport> | undefined;
 
   constructor(options: LifecycleOptions) {
@@ -69,6 +70,14 @@ export class Lifecycle {
   /** True once shutdown has begun. */
   get shuttingDown(): boolean {
     return this.#shutdown !== undefined;
+  }
+
+  /**
+   * Aborted when shutdown begins, before the first resource closes: for work that should wind
+   * down while the server still drains (e.g. telling long-lived streams to reconnect elsewhere).
+   */
+  get stopping(): AbortSignal {
+    return this.#stopping.signal;
   }
 
   /**
@@ -89,7 +98,10 @@ export class Lifecycle {
    * call's promise. Never rejects.
    */
   shutdown(reason = "requested"): Promise<ShutdownReport> {
-    this.#shutdown ??= this.#run(reason);
+    if (this.#shutdown === undefined) {
+      this.#stopping.abort();
+      this.#shutdown = this.#run(reason);
+    }
     return this.#shutdown;
   }
 

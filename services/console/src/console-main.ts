@@ -99,19 +99,14 @@ export function consoleDefinition(version: string, parts: ConsoleParts = {}): Se
       });
       // Browsers hold streams open for as long as the page is; the server drains in-flight calls
       // at shutdown, so end them (Unavailable: reconnect, to another replica) as soon as shutdown
-      // begins instead of waiting out --drain-timeout. The lifecycle has no hook before the
-      // server's close, hence the look every 200 ms.
+      // begins instead of waiting out --drain-timeout.
       const stopping = new AbortController();
-      const watchShutdown = setInterval(() => {
-        if (!lifecycle.shuttingDown) return;
-        clearInterval(watchShutdown);
+      lifecycle.stopping.addEventListener("abort", () => {
         const error = new ConnectError("the console is shutting down; reconnect", Code.Unavailable);
         stopping.abort(error);
         cache.stop(error);
         activity.close(error);
-      }, 200);
-      watchShutdown.unref();
-      lifecycle.register("shutdown-watch", () => { clearInterval(watchShutdown); });
+      }, { once: true });
 
       readiness.add("store", async () => {
         const listed = await store.list(STRATEGY, namespace);
