@@ -184,7 +184,7 @@ export class MarketDataService implements MarketDataArea {
       marketDataLinesEvicted: lines.evictions,
       maxTickerErrors: this.#lines.maxTickerErrors,
       queueDepth,
-      oldestQueuedAge: durationFromMs(0),
+      oldestQueuedAge: durationFromMs(snapshot.oldestQueuedAt === undefined ? 0 : Math.max(0, now - snapshot.oldestQueuedAt)),
       asOf: timestampFromMs(now),
     });
     return { $typeName: "spreadops.v1.GetPacingStatsResponse", stats };

@@ -91,6 +91,21 @@ describe("OutboundScheduler pacing", () => {
     expect(scheduler.snapshot().sentLastSecond).toBe(0);
   });
 
+  it("reports when the longest-waiting queued call was submitted, across priorities", () => {
+    const { clock, scheduler, send } = setup();
+    scheduler.pause();
+    expect(scheduler.snapshot().oldestQueuedAt).toBeUndefined();
+    const first = clock.now();
+    void scheduler.submit("bulk", send()).catch(() => undefined);
+    clock.advance(250);
+    void scheduler.submit("order", send()).catch(() => undefined);
+    // The order call jumps the queue when sending resumes, but the bulk one has waited longest.
+    expect(scheduler.snapshot().oldestQueuedAt).toBe(first);
+    scheduler.resume();
+    clock.advance(5_000);
+    expect(scheduler.snapshot().oldestQueuedAt).toBeUndefined();
+  });
+
   it("lets an idle scheduler send a small burst at once", () => {
     const { sends, scheduler, send } = setup();
     for (let i = 0; i < 5; i++) void scheduler.submit("order", send());

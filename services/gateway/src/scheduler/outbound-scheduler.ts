@@ -44,6 +44,8 @@ export interface SchedulerSnapshot {
   /** Messages sent in the last 1000 ms (sliding). */
   readonly sentLastSecond: number;
   readonly violations: number;
+  /** When the longest-waiting queued call was submitted; undefined when nothing waits. */
+  readonly oldestQueuedAt?: number;
 }
 
 /** Collaborators of an {@link OutboundScheduler}. */
@@ -227,6 +229,7 @@ export class OutboundScheduler {
   /** Queue depth, budget and counters. */
   snapshot(): SchedulerSnapshot {
     const now = this.#clock.now();
+    const oldestQueuedAt = this.#oldestQueuedAt();
     return {
       paused: this.#paused,
       budgetPerSecond: this.budgetPerSecond(),
@@ -234,7 +237,18 @@ export class OutboundScheduler {
       sentTotal: this.#sentTotal,
       sentLastSecond: this.#window.sentWithin(now, 1000),
       violations: this.#violations,
+      ...(oldestQueuedAt === undefined ? {} : { oldestQueuedAt }),
     };
+  }
+
+  /** Each queue is FIFO, so the oldest call is at the head of one of them. */
+  #oldestQueuedAt(): number | undefined {
+    let oldest: number | undefined;
+    for (const queue of this.#queues) {
+      const head = queue[0];
+      if (head !== undefined && (oldest === undefined || head.submittedAt < oldest)) oldest = head.submittedAt;
+    }
+    return oldest;
   }
 
   #queue(rank: number): QueuedCall[] {
