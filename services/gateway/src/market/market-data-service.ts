@@ -174,6 +174,7 @@ export class MarketDataService implements MarketDataArea {
       messagesLastSecond: snapshot.sentLastSecond,
       messageBudgetPerSecond: Math.round(snapshot.budgetPerSecond),
       messageLimitPerSecond: 50,
+      windowsOverLimit: snapshot.sentOverLimit,
       pacingViolations: snapshot.violations,
       historicalRequestsLast10m: this.#historical.sentLast10Minutes(now),
       historicalBudgetPer10m: 60,

@@ -46,6 +46,8 @@ export interface SchedulerSnapshot {
   readonly violations: number;
   /** When the longest-waiting queued call was submitted; undefined when nothing waits. */
   readonly oldestQueuedAt?: number;
+  /** Messages sent while the hard cap was already reached within one second (should stay 0). */
+  readonly sentOverLimit: number;
 }
 
 /** Collaborators of an {@link OutboundScheduler}. */
@@ -237,6 +239,7 @@ export class OutboundScheduler {
       sentTotal: this.#sentTotal,
       sentLastSecond: this.#window.sentWithin(now, 1000),
       violations: this.#violations,
+      sentOverLimit: this.#window.overLimit,
       ...(oldestQueuedAt === undefined ? {} : { oldestQueuedAt }),
     };
   }

@@ -10,6 +10,7 @@ export class SendWindow {
   readonly #spanMs: number;
   /** Timestamps of the last `cap` sends, oldest first. */
   readonly #sent: number[] = [];
+  #overLimit = 0;
 
   constructor(cap: number, windowMs: number, marginMs: number) {
     if (!Number.isInteger(cap) || cap < 1) throw new RangeError(`cap must be a positive integer, got ${cap}`);
@@ -46,9 +47,21 @@ export class SendWindow {
     return count;
   }
 
+  /**
+   * Messages recorded while `cap` others were already inside one second (margin not counted):
+   * the tripwire for a bug in the pacing, which should keep it at 0.
+   */
+  get overLimit(): number {
+    return this.#overLimit;
+  }
+
   /** Records `cost` messages sent at `now`. */
   record(now: number, cost: number): void {
-    for (let i = 0; i < cost; i++) this.#sent.push(now);
-    if (this.#sent.length > this.#cap) this.#sent.splice(0, this.#sent.length - this.#cap);
+    for (let i = 0; i < cost; i++) {
+      const capAgo = this.#sent[this.#sent.length - this.#cap];
+      if (capAgo !== undefined && capAgo > now - 1000) this.#overLimit++;
+      this.#sent.push(now);
+      if (this.#sent.length > this.#cap) this.#sent.shift();
+    }
   }
 }

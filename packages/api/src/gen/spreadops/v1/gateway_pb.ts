@@ -2239,7 +2239,8 @@ export type PacingStats = Message<"spreadops.v1.PacingStats"> & {
   messageLimitPerSecond: number;
 
   /**
-   * One-second windows that exceeded the hard limit since start (should stay 0).
+   * Messages sent since start while the hard limit was already reached within one second: a
+   * tripwire for the pacing, which never allows it (should stay 0).
    *
    * @generated from field: uint32 windows_over_limit = 4;
    */

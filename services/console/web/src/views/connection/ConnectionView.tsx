@@ -233,7 +233,7 @@ function PacingPanel() {
           <Meter label="Market-data lines" value={stats.marketDataLinesUsed} budget={stats.marketDataLinesLimit} unit="lines in use" testId="lines-used" />
           <dl className="facts counters">
             <dt>Pacing violations (IB 100)</dt><dd data-testid="pacing-violations" className={stats.pacingViolations > 0 ? "neg" : undefined}>{stats.pacingViolations}</dd>
-            <dt>Seconds over the hard limit</dt><dd className={stats.windowsOverLimit > 0 ? "neg" : undefined}>{stats.windowsOverLimit}</dd>
+            <dt>Messages over the hard limit</dt><dd className={stats.windowsOverLimit > 0 ? "neg" : undefined}>{stats.windowsOverLimit}</dd>
             <dt>Historical pacing violations (IB 162)</dt><dd className={stats.historicalPacingViolations > 0 ? "neg" : undefined}>{stats.historicalPacingViolations}</dd>
             <dt>Historical requests open</dt><dd>{stats.historicalOpenRequests}</dd>
             <dt>Lines evicted</dt><dd>{stats.marketDataLinesEvicted}</dd>
